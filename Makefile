@@ -1,0 +1,55 @@
+# Two commands do everything on a fresh machine with Python 3.11+ and make:
+#   make lab    set up, copy the released notebooks into workspace/, open JupyterLab (students)
+#   make test   set up, then run the whole test suite (what CI runs)
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+export PATH := $(abspath $(BIN)):$(PATH)
+PORT   ?= 8888
+A      ?= 01_convolution
+
+.PHONY: lab test setup workspace instructor release autograde feedback export lint clean-workspace
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when a pin changes.
+$(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt pyproject.toml
+	$(BIN)/pip install --upgrade --quiet pip
+	$(BIN)/pip install --quiet -r requirements.txt -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/jupyter labextension enable --level=sys_prefix @jupyter-widgets/jupyterlab-manager
+	$(BIN)/jupyter labextension enable --level=sys_prefix @jupyter/nbgrader
+	$(BIN)/jupyter server extension enable --sys-prefix nbgrader.server_extensions.validate_assignment
+	$(BIN)/jupyter server extension enable --sys-prefix nbgrader.server_extensions.formgrader
+	touch $@
+
+setup: $(VENV)/.installed
+
+workspace: setup
+	$(BIN)/python -m course.workspace
+
+lab: workspace
+	cd workspace && ../$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.open_browser=$${OPEN_BROWSER:-True}
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check course autograder tests bench
+
+# --- instructor commands (run from this folder, the nbgrader course directory) ---
+instructor: setup
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT)
+
+release: setup
+	$(BIN)/python -m autograder.release
+
+autograde: setup
+	$(BIN)/nbgrader autograde $(A) --create
+
+feedback: setup
+	$(BIN)/nbgrader generate_feedback $(A)
+
+export: setup
+	$(BIN)/nbgrader export

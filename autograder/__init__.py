@@ -1,0 +1,1 @@
+"""Grading tooling for the CNN course: release generation, grading, feedback, reports."""

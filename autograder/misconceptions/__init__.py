@@ -1,0 +1,42 @@
+"""Catalogue of plausible wrong implementations, one module per assignment.
+
+Each module ``autograder.misconceptions.<assignment>`` (e.g. ``_01_convolution`` for ``01_convolution``)
+defines ``MISCONCEPTIONS``: a list of :class:`Misconception`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import textwrap
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Misconception:
+    """A wrong implementation of one graded function and the message that names the mistake."""
+
+    function: str
+    name: str
+    message: str
+    source: str
+    #: grade ids of test cells that must lose points; default: every ``test_<function>_*`` cell may.
+    cells: tuple[str, ...] = field(default=())
+
+    def code(self) -> str:
+        return textwrap.dedent(self.source).strip() + "\n"
+
+
+def module_name(assignment: str) -> str:
+    """``01_convolution`` -> ``autograder.misconceptions._01_convolution`` (module names cannot start with a digit)."""
+    return f"{__name__}._{assignment}"
+
+
+def catalogue(assignment: str) -> list[Misconception]:
+    """The misconceptions catalogued for ``assignment`` (empty if it has none yet)."""
+    try:
+        mod = importlib.import_module(module_name(assignment))
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name(assignment):
+            return []
+        raise
+    return list(mod.MISCONCEPTIONS)

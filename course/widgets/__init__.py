@@ -1,0 +1,1 @@
+"""Interactive widgets for the notebooks (ipywidgets 8). Each module holds one widget."""

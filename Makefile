@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
 PORT   ?= 8888
 A      ?= 01_convolution
+# Jupyter refuses to run as root without this flag (containers, CI machines).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test setup workspace instructor release autograde feedback export lint clean-workspace
 
@@ -30,7 +32,7 @@ workspace: setup
 	$(BIN)/python -m course.workspace
 
 lab: workspace
-	cd workspace && ../$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.open_browser=$${OPEN_BROWSER:-True}
+	cd workspace && ../$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.open_browser=$${OPEN_BROWSER:-True} $(ROOT_FLAG)
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -40,7 +42,7 @@ lint: setup
 
 # --- instructor commands (run from this folder, the nbgrader course directory) ---
 instructor: setup
-	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG)
 
 release: setup
 	$(BIN)/python -m autograder.release

@@ -11,6 +11,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# nbgrader's Validate button reads this in the student's workspace.
+STUDENT_CONFIG = """\
+# nbgrader settings for Validate in this workspace (written by `make lab`; edit freely).
+c = get_config()  # noqa: F821
+c.Execute.timeout = 120
+"""
+
 
 def sync_workspace(release: Path, workspace: Path) -> tuple[list[Path], list[Path]]:
     """Copy every file under ``release`` into ``workspace``; never overwrite a file that exists.
@@ -31,6 +38,9 @@ def sync_workspace(release: Path, workspace: Path) -> tuple[list[Path], list[Pat
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, dst)
         copied.append(dst)
+    config = workspace / "nbgrader_config.py"
+    if not config.exists():
+        config.write_text(STUDENT_CONFIG)
     return copied, kept
 
 

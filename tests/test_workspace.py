@@ -20,6 +20,18 @@ def test_copies_new_files_and_keeps_existing_work(tmp_path):
     assert (workspace / "01_a" / "nb.ipynb").read_text() == "student's work"
 
 
+def test_writes_a_validate_config_once(tmp_path):
+    release, workspace = tmp_path / "release", tmp_path / "workspace"
+    (release / "01_a").mkdir(parents=True)
+    (release / "01_a" / "nb.ipynb").write_text("{}")
+    sync_workspace(release, workspace)
+    config = workspace / "nbgrader_config.py"
+    assert "c.Execute.timeout" in config.read_text()
+    config.write_text("# mine")
+    sync_workspace(release, workspace)
+    assert config.read_text() == "# mine"
+
+
 def test_missing_release_is_a_clear_error(tmp_path):
     import pytest
 

@@ -39,7 +39,7 @@ def test_source_structure(assignment):
         assert "### BEGIN SOLUTION" in c.source, f"{nbgrader_meta(c)['grade_id']}: solution cell without a region"
 
 
-@pytest.mark.skipif(not SYLLABUS.exists(), reason="the graded contract ../shared/SYLLABUS.md is not beside this checkout")
+@pytest.mark.skipif(not SYLLABUS.exists(), reason="../shared/SYLLABUS.md (the graded contract) is not beside the checkout")
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_syllabus_functions_defined(assignment):
     sections = {s.split("/")[0].strip(): s for s in re.split(r"\n## ", SYLLABUS.read_text())[1:]}
@@ -78,8 +78,8 @@ def test_release_has_no_solution_or_hidden_test(assignment):
         if c.cell_type == "markdown" and nbgrader_meta(c).get("solution"):
             secret_lines |= {ln.strip() for ln in c.source.splitlines() if len(ln.strip()) > 25}
     # lines that also stand outside every secret region (imports, say) give nothing away
-    public = re.sub(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n.*?### END \1", "", "\n".join(
-        c.source for c in source.cells if not (c.cell_type == "markdown" and nbgrader_meta(c).get("solution"))), flags=re.S)
+    visible = [c.source for c in source.cells if not (c.cell_type == "markdown" and nbgrader_meta(c).get("solution"))]
+    public = re.sub(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n.*?### END \1", "", "\n".join(visible), flags=re.S)
     public_lines = {ln.strip() for ln in public.splitlines()}
     released_lines = {ln.strip() for c in json.loads(text)["cells"] for ln in "".join(c["source"]).splitlines()}
     leaked = sorted((secret_lines & released_lines) - public_lines)

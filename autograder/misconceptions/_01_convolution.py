@@ -185,7 +185,8 @@ def sobel_magnitude(img):
       "your update adds the gradient: gradient DEScent subtracts lr * grad.", '''
 def learn_kernel(X, Y, kernel_shape, steps=400, lr=0.1):
     x = torch.tensor(np.asarray(X, float))[None, None]; y = torch.tensor(np.asarray(Y, float))[None, None]
-    K = (0.1 * torch.randn(*kernel_shape, generator=torch.Generator().manual_seed(0), dtype=torch.float64)).requires_grad_()
+    g = torch.Generator().manual_seed(0)
+    K = (0.1 * torch.randn(*kernel_shape, generator=g, dtype=torch.float64)).requires_grad_()
     for _ in range(steps):
         loss = ((F.conv2d(x, K[None, None]) - y) ** 2).mean(); loss.backward()
         with torch.no_grad():
@@ -196,7 +197,8 @@ def learn_kernel(X, Y, kernel_shape, steps=400, lr=0.1):
       "you never reset K.grad: torch accumulates gradients, so every step uses the sum of all past gradients.", '''
 def learn_kernel(X, Y, kernel_shape, steps=400, lr=0.1):
     x = torch.tensor(np.asarray(X, float))[None, None]; y = torch.tensor(np.asarray(Y, float))[None, None]
-    K = (0.1 * torch.randn(*kernel_shape, generator=torch.Generator().manual_seed(0), dtype=torch.float64)).requires_grad_()
+    g = torch.Generator().manual_seed(0)
+    K = (0.1 * torch.randn(*kernel_shape, generator=g, dtype=torch.float64)).requires_grad_()
     for _ in range(steps):
         loss = ((F.conv2d(x, K[None, None]) - y) ** 2).mean(); loss.backward()
         with torch.no_grad():
@@ -228,7 +230,8 @@ def learn_kernel(X, Y, kernel_shape, steps=400, lr=0.1):
       "you fitted Y with a true convolution (flipped kernel), so the kernel comes back rotated by 180°.", '''
 def learn_kernel(X, Y, kernel_shape, steps=400, lr=0.1):
     x = torch.tensor(np.asarray(X, float))[None, None]; y = torch.tensor(np.asarray(Y, float))[None, None]
-    K = (0.1 * torch.randn(*kernel_shape, generator=torch.Generator().manual_seed(0), dtype=torch.float64)).requires_grad_()
+    g = torch.Generator().manual_seed(0)
+    K = (0.1 * torch.randn(*kernel_shape, generator=g, dtype=torch.float64)).requires_grad_()
     for _ in range(steps):
         loss = ((F.conv2d(x, K.flip(0, 1)[None, None]) - y) ** 2).mean(); loss.backward()
         with torch.no_grad():

@@ -39,7 +39,7 @@ def test_source_structure(assignment):
         assert "### BEGIN SOLUTION" in c.source, f"{nbgrader_meta(c)['grade_id']}: solution cell without a region"
 
 
-@pytest.mark.skipif(not SYLLABUS.exists(), reason="../shared/SYLLABUS.md (the graded contract) is not beside the checkout")
+@pytest.mark.skipif(not SYLLABUS.exists(), reason="../shared/SYLLABUS.md is not beside the checkout")
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_syllabus_functions_defined(assignment):
     sections = {s.split("/")[0].strip(): s for s in re.split(r"\n## ", SYLLABUS.read_text())[1:]}

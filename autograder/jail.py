@@ -1,0 +1,90 @@
+"""Prepare the sandbox (mounts, limits, privileges) and exec the worker. Runs as the sandbox's first process.
+
+Invoked by :class:`autograder.sandbox.Sandbox` as ``python -m autograder.jail CONFIG_JSON``, inside fresh
+namespaces when the grader is root (strong mode), directly otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+SKIP_REMOUNT = ("/proc", "/sys", "/dev")
+
+
+def _mount(*args: str) -> bool:
+    return subprocess.run(["mount", *args], capture_output=True).returncode == 0
+
+
+def _mountpoints() -> list[str]:
+    points = []
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            mp = line.split()[4].replace("\\040", " ")
+            if not any(mp == s or mp.startswith(s + "/") for s in SKIP_REMOUNT):
+                points.append(mp)
+    return points
+
+
+def _tasks_of(uid: int) -> int:
+    """Tasks (threads) the kernel counts against ``uid`` for RLIMIT_NPROC."""
+    n = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            if os.stat(f"/proc/{pid}").st_uid == uid:
+                n += len(os.listdir(f"/proc/{pid}/task"))
+        except OSError:
+            continue
+    return n
+
+
+def lock_down_filesystem(scratch: Path, hide: list[str]) -> None:
+    """Read-only everything, hide the secrets, give the submission its scratch dir as /tmp and cwd."""
+    for mp in sorted(_mountpoints(), key=len):
+        _mount("-o", "remount,bind,ro", mp)
+    for path in hide:
+        p = Path(path)
+        if p.is_dir():
+            _mount("-t", "tmpfs", "-o", "ro,size=4k,mode=000", "hidden", str(p))
+        elif p.exists():
+            _mount("--bind", "/dev/null", str(p))
+    if not _mount("--bind", str(scratch), "/tmp"):
+        raise SystemExit("jail: could not mount the scratch directory on /tmp")
+    _mount("-o", "remount,bind,rw", "/tmp")  # a bind mount starts with the (now read-only) flags of its source
+    _mount("-t", "tmpfs", "-o", "size=64m,nosuid,nodev", "shm", "/dev/shm")
+
+
+def main() -> None:
+    cfg = json.loads(sys.argv[1])
+    scratch = Path(cfg["scratch"])
+    uid = os.getuid()
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writing past the size limit fails with EFBIG, no kill
+    if cfg["strong"]:
+        lock_down_filesystem(scratch, cfg["hide"])
+        os.chdir("/tmp")
+        os.environ.update({"TMPDIR": "/tmp", "HOME": "/tmp", "MPLCONFIGDIR": "/tmp/.mpl"})
+    limits = dict(cfg["rlimits"])
+    # RLIMIT_NPROC counts every task of this user on the machine: allow what exists plus the budget.
+    limits["NPROC"] = _tasks_of(uid) + int(limits["NPROC"])
+    for name, value in limits.items():
+        res = getattr(resource, "RLIMIT_" + name)
+        soft, hard = resource.getrlimit(res)
+        value = int(value) if hard == resource.RLIM_INFINITY else min(int(value), hard)
+        resource.setrlimit(res, (value, value))
+    worker = [cfg["python"], "-m", "autograder.sandbox_worker"]
+    if cfg["strong"]:
+        worker = ["setpriv", "--no-new-privs", "--bounding-set=-all", "--inh-caps=-all",
+                  "--securebits=+noroot,+noroot_locked,+no_setuid_fixup,+no_setuid_fixup_locked,+keep_caps_locked",
+                  *worker]
+    os.execvp(worker[0], worker)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,215 @@
+"""The process that runs a student's code inside the sandbox and answers the grader's requests.
+
+Started by :mod:`autograder.sandbox` with requests on fd 3 and answers on fd 4 (one JSON object a line).
+Nothing here is trusted by the grader: it only ever receives plain data and references back.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import sys
+import traceback
+
+OUTPUT_LIMIT = 20_000
+_MAGIC = re.compile(r"^(\s*)([%!].*)$", re.M)
+
+
+class _Bounded(io.TextIOBase):
+    """A text sink that keeps the first ``OUTPUT_LIMIT`` characters and counts the rest."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+        self.dropped = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, s: str) -> int:
+        s = str(s)
+        room = OUTPUT_LIMIT - self.size
+        if room > 0:
+            self.parts.append(s[:room])
+            self.size += min(len(s), room)
+        self.dropped += max(0, len(s) - max(room, 0))
+        return len(s)
+
+    def text(self) -> str:
+        out = "".join(self.parts)
+        return out + (f"\n... [{self.dropped} more characters of output cut]" if self.dropped else "")
+
+
+class Worker:
+    def __init__(self, rfd: int, wfd: int) -> None:
+        self.rin = os.fdopen(rfd, "r", encoding="utf-8", newline="\n")
+        self.wout = os.fdopen(wfd, "w", encoding="utf-8", newline="\n")
+        self.ns: dict = {"__name__": "__main__"}
+        self.objects: dict[int, object] = {}
+        self.next_id = 1
+        self.snapshot = _snapshot()
+
+    # -- references -------------------------------------------------------
+    def ref(self, obj) -> dict:
+        rid = self.next_id
+        self.next_id += 1
+        self.objects[rid] = obj
+        t = type(obj)
+        mro = []
+        for k in getattr(t, "__mro__", (t,)):
+            mro.append(f"{getattr(k, '__module__', '?')}.{getattr(k, '__qualname__', '?')}")
+        return {"__ref__": rid, "type": mro[0] if mro else "?", "mro": mro[:30], "callable": callable(obj)}
+
+    def resolve(self, obj: dict):
+        rid = obj.get("__ref__")
+        if rid not in self.objects:
+            raise KeyError(f"unknown reference {rid}")
+        return self.objects[rid]
+
+    def enc(self, value):
+        from autograder.wire import encode
+
+        return encode(value, self.ref)
+
+    def dec(self, value):
+        from autograder.wire import decode
+
+        return decode(value, self.resolve, allow_pickle=True)
+
+    # -- operations -------------------------------------------------------
+    def op_exec(self, req: dict) -> dict:
+        source = _MAGIC.sub(r"\1pass  # \2", req["source"])
+        out, err = _Bounded(), _Bounded()
+        old = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = out, err
+        try:
+            exec(compile(source, f"<cell {req.get('cell', '?')}>", "exec"), self.ns)
+            result = {"ok": True}
+        except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
+            tb = traceback.format_exception(type(exc), exc, exc.__traceback__)
+            result = {"ok": False, "ename": type(exc).__name__, "evalue": str(exc)[:2000],
+                      "traceback": "".join(tb[-8:])[-6000:]}
+        finally:
+            sys.stdout, sys.stderr = old
+        result["stdout"], result["stderr"] = out.text(), err.text()
+        return result
+
+    def op_names(self, req: dict) -> dict:
+        from autograder.wire import BUILTIN_NAMES
+
+        names = []
+        for name, value in list(self.ns.items()):
+            if not isinstance(name, str) or name.startswith("__") or name in BUILTIN_NAMES:
+                continue
+            try:
+                names.append([name, self.enc(value)])
+            except Exception:  # noqa: BLE001
+                continue
+        return {"names": names}
+
+    def _target(self, req: dict):
+        if "name" in req:
+            return self.ns[req["name"]]
+        return self.resolve({"__ref__": req["ref"]})
+
+    def op_call(self, req: dict) -> dict:
+        fn = self._target(req)
+        args = self.dec(req.get("args", []))
+        kwargs = self.dec(req.get("kwargs", {"__dict__": []}))
+        out, err = _Bounded(), _Bounded()
+        old = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = out, err
+        try:
+            value = fn(*args, **kwargs)
+        finally:
+            sys.stdout, sys.stderr = old
+        return {"value": self.enc(value), "stdout": out.text()}
+
+    def op_getattr(self, req: dict) -> dict:
+        return {"value": self.enc(getattr(self._target(req), req["attr"]))}
+
+    def op_getitem(self, req: dict) -> dict:
+        return {"value": self.enc(self._target(req)[self.dec(req["key"])])}
+
+    def op_len(self, req: dict) -> dict:
+        return {"value": len(self._target(req))}
+
+    def op_iter(self, req: dict) -> dict:
+        items = []
+        for i, item in enumerate(self._target(req)):
+            if i >= 100_000:
+                raise RuntimeError("iteration produced more than 100,000 items")
+            items.append(item)
+        return {"value": [self.enc(v) for v in items]}
+
+    def op_repr(self, req: dict) -> dict:
+        return {"value": repr(self._target(req))[:2000]}
+
+    def op_integrity(self, req: dict) -> dict:
+        """Names in numpy, torch, builtins, IPython and sys.modules that changed since start-up."""
+        return {"value": sorted(_changed(self.snapshot))[:50]}
+
+    def op_ping(self, req: dict) -> dict:
+        return {"value": "pong"}
+
+    def serve(self) -> None:
+        self.send({"ready": True, "pid": os.getpid()})
+        for line in self.rin:
+            try:
+                req = json.loads(line)
+                handler = getattr(self, "op_" + str(req.get("op")), None)
+                if handler is None:
+                    raise ValueError(f"unknown op {req.get('op')!r}")
+                reply = handler(req)
+            except BaseException as exc:  # noqa: BLE001 - report, keep serving
+                reply = {"error": {"ename": type(exc).__name__, "evalue": str(exc)[:2000]}}
+            self.send(reply)
+
+    def send(self, obj: dict) -> None:
+        self.wout.write(json.dumps(obj) + "\n")
+        self.wout.flush()
+
+
+WATCHED = ("builtins", "numpy", "numpy.testing", "torch", "torch.nn.functional", "torch.testing", "math",
+           "IPython", "IPython.core.interactiveshell", "sys", "traceback", "json", "autograder.wire")
+
+
+def _snapshot() -> dict[str, int]:
+    snap = {}
+    for name in WATCHED:
+        mod = sys.modules.get(name)
+        if mod is None:
+            continue
+        snap[f"sys.modules[{name!r}]"] = id(mod)
+        for attr, value in list(vars(mod).items()):
+            snap[f"{name}.{attr}"] = id(value)
+    return snap
+
+
+def _changed(snap: dict[str, int]) -> list[str]:
+    now = _snapshot()
+    volatile = {"sys.last_value", "sys.last_type", "sys.last_traceback", "sys.last_exc", "sys.stdout", "sys.stderr",
+                "sys.ps1", "sys.ps2", "builtins._", "sys.path_importer_cache", "sys.modules", "sys.path"}
+    return [k for k, v in snap.items() if k not in volatile and now.get(k) != v]
+
+
+def main() -> None:
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    # Warm imports: what every notebook of the course uses, loaded before any student code runs.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
+    import numpy  # noqa: F401
+    import torch
+
+    torch.set_num_threads(int(os.environ.get("CNN_GRADE_THREADS", "1")))
+    import autograder.wire  # noqa: F401
+
+    Worker(3, 4).serve()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""The data that crosses the sandbox boundary: JSON with tagged arrays, tensors and remote references.
+
+Values coming *out* of the sandbox are decoded into plain data only (numbers, strings, containers, numpy
+arrays, torch tensors) or into opaque references; nothing the student wrote can run in the grader because
+of decoding. Values going *in* may also be pickled (unpickling happens on the untrusted side, which is safe
+for the grader).
+"""
+
+from __future__ import annotations
+
+import base64
+import builtins
+import math
+import pickle
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+MAX_DEPTH = 12
+MAX_ITEMS = 100_000
+_NUMERIC_KINDS = set("biufc")
+
+#: modules a reference to which the grader may resolve by importing them itself
+TRUSTED_MODULE_ROOTS = {
+    "numpy", "torch", "math", "matplotlib", "sklearn", "itertools", "functools", "collections", "statistics",
+    "random", "time", "os", "sys", "course", "ipywidgets", "IPython", "tqdm", "textwrap", "re", "string",
+}
+
+
+class WireError(ValueError):
+    """A message that does not follow the protocol."""
+
+
+def _array_payload(a: np.ndarray) -> dict:
+    a = np.ascontiguousarray(a)
+    return {"dtype": a.dtype.str, "shape": list(a.shape), "data": base64.b64encode(a.tobytes()).decode("ascii")}
+
+
+def _array_from(payload: dict) -> np.ndarray:
+    dtype = np.dtype(payload["dtype"])
+    if dtype.kind not in _NUMERIC_KINDS:
+        raise WireError(f"array of dtype {dtype} is not plain data")
+    shape = tuple(int(s) for s in payload["shape"])
+    data = base64.b64decode(payload["data"])
+    if len(data) != dtype.itemsize * math.prod(shape):
+        raise WireError("array payload has the wrong size")
+    return np.frombuffer(data, dtype=dtype).reshape(shape).copy()
+
+
+def encode(value: Any, ref: Callable[[Any], dict], *, allow_pickle: bool = False, _depth: int = 0) -> Any:
+    """Encode ``value``; anything that is not plain data becomes ``ref(value)`` (or a pickle when allowed)."""
+    if _depth > MAX_DEPTH:
+        return ref(value)
+    t = type(value)
+    if value is None or t is bool or t is str:
+        return value
+    if t is int:
+        return value if abs(value) < 2**53 else {"__int__": str(value)}
+    if t is float:
+        return value if math.isfinite(value) else {"__float__": repr(value)}
+    if t is complex:
+        return {"__complex__": [encode(value.real, ref), encode(value.imag, ref)]}
+    if t is bytes:
+        return {"__bytes__": base64.b64encode(value).decode("ascii")}
+    if t in (list, tuple, set, frozenset):
+        if len(value) > MAX_ITEMS:
+            return ref(value)
+        items = [encode(v, ref, allow_pickle=allow_pickle, _depth=_depth + 1) for v in value]
+        return items if t is list else {f"__{t.__name__}__": items}
+    if t is dict:
+        if len(value) > MAX_ITEMS:
+            return ref(value)
+        return {"__dict__": [[encode(k, ref, allow_pickle=allow_pickle, _depth=_depth + 1),
+                              encode(v, ref, allow_pickle=allow_pickle, _depth=_depth + 1)] for k, v in value.items()]}
+    if t is np.ndarray and value.dtype.kind in _NUMERIC_KINDS:
+        return {"__nd__": _array_payload(value)}
+    if isinstance(value, np.generic) and type(value).__module__ == "numpy" and value.dtype.kind in _NUMERIC_KINDS:
+        return {"__np__": _array_payload(np.asarray(value))}
+    if t is slice:
+        return {"__slice__": [encode(value.start, ref), encode(value.stop, ref), encode(value.step, ref)]}
+    torch = _torch()
+    if torch is not None:
+        if t in (torch.Tensor, torch.nn.Parameter) and value.dtype != torch.bfloat16 and not value.is_complex():
+            arr = value.detach().cpu().numpy()
+            return {"__tensor__": _array_payload(arr), "param": t is torch.nn.Parameter,
+                    "requires_grad": bool(value.requires_grad)}
+        if t is torch.Size:
+            return {"__size__": [int(v) for v in value]}
+        if t is torch.dtype:
+            return {"__torch_dtype__": str(value).removeprefix("torch.")}
+    if t is type(math) and value.__name__.split(".")[0] in TRUSTED_MODULE_ROOTS:
+        return {"__modref__": value.__name__}
+    if allow_pickle:
+        try:
+            return {"__pickle__": base64.b64encode(pickle.dumps(value)).decode("ascii")}
+        except Exception:  # noqa: BLE001 - fall back to a reference
+            pass
+    return ref(value)
+
+
+def decode(obj: Any, resolve: Callable[[dict], Any], *, allow_pickle: bool = False, _depth: int = 0) -> Any:
+    """Decode what :func:`encode` produced; ``resolve`` turns a reference dict into an object."""
+    if _depth > MAX_DEPTH + 2:
+        raise WireError("message nested too deeply")
+    if obj is None or isinstance(obj, (bool, str, int, float)):
+        return obj
+    if isinstance(obj, list):
+        return [decode(v, resolve, allow_pickle=allow_pickle, _depth=_depth + 1) for v in obj]
+    if not isinstance(obj, dict) or len(obj) == 0:
+        raise WireError(f"unexpected {type(obj).__name__} in message")
+    key = next(iter(obj))
+
+    def sub(v):
+        return decode(v, resolve, allow_pickle=allow_pickle, _depth=_depth + 1)
+
+    if key == "__int__":
+        return int(obj[key])
+    if key == "__float__":
+        return float(obj[key])
+    if key == "__complex__":
+        return complex(sub(obj[key][0]), sub(obj[key][1]))
+    if key == "__bytes__":
+        return base64.b64decode(obj[key])
+    if key == "__tuple__":
+        return tuple(sub(v) for v in obj[key])
+    if key == "__set__":
+        return {sub(v) for v in obj[key]}
+    if key == "__frozenset__":
+        return frozenset(sub(v) for v in obj[key])
+    if key == "__dict__":
+        return {sub(k): sub(v) for k, v in obj[key]}
+    if key == "__nd__":
+        return _array_from(obj[key])
+    if key == "__np__":
+        return _array_from(obj[key])[()]
+    if key == "__slice__":
+        return slice(*(sub(v) for v in obj[key]))
+    if key == "__tensor__":
+        import torch
+
+        t = torch.from_numpy(_array_from(obj[key]))
+        if obj.get("param"):
+            return torch.nn.Parameter(t, requires_grad=bool(obj.get("requires_grad")))
+        return t.requires_grad_(bool(obj.get("requires_grad")) and t.is_floating_point())
+    if key == "__size__":
+        import torch
+
+        return torch.Size(int(v) for v in obj[key])
+    if key == "__torch_dtype__":
+        import torch
+
+        dt = getattr(torch, str(obj[key]), None)
+        if not isinstance(dt, torch.dtype):
+            raise WireError(f"unknown torch dtype {obj[key]!r}")
+        return dt
+    if key == "__modref__":
+        name = str(obj[key])
+        if name.split(".")[0] not in TRUSTED_MODULE_ROOTS:
+            raise WireError(f"module {name!r} is not trusted")
+        import importlib
+
+        return importlib.import_module(name)
+    if key == "__pickle__":
+        if not allow_pickle:
+            raise WireError("pickled data is not accepted from this side")
+        return pickle.loads(base64.b64decode(obj[key]))
+    if key in ("__ref__", "__grader_ref__"):
+        return resolve(obj)
+    raise WireError(f"unknown tag {key!r}")
+
+
+def _torch():
+    import sys
+
+    return sys.modules.get("torch")
+
+
+BUILTIN_NAMES = frozenset(dir(builtins))

@@ -10,7 +10,7 @@ A      ?= 01_convolution
 # Jupyter refuses to run as root without this flag (containers, CI machines).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test setup workspace instructor release autograde feedback export lint clean-workspace
+.PHONY: lab test setup workspace instructor release grade report check autograde feedback export lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,14 @@ workspace: setup
 lab: workspace
 	cd workspace && ../$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.open_browser=$${OPEN_BROWSER:-True} $(ROOT_FLAG)
 
-test: setup
+test: setup browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Debian's Chromium for the browser tests (tests/browser; Playwright's own browser download is not used).
+.PHONY: browser-deps
+browser-deps:
+	@test -x /usr/bin/chromium || { $$([ "$$(id -u)" = 0 ] || echo sudo) sh -c \
+		'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium'; }
 
 lint: setup
 	$(BIN)/ruff check course autograder tests bench
@@ -46,6 +52,15 @@ instructor: setup
 
 release: setup
 	$(BIN)/python -m autograder.release
+
+grade: setup
+	$(BIN)/cnn-grade grade $(A)
+
+report: setup
+	$(BIN)/cnn-grade report $(A)
+
+check: setup
+	$(BIN)/cnn-grade check workspace/$(A)/*.ipynb
 
 autograde: setup
 	$(BIN)/nbgrader autograde $(A) --create

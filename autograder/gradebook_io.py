@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
@@ -11,7 +12,8 @@ from autograder.grading import NotebookResult
 
 def save(db_url: str, assignment: str, student: str, results: dict[str, NotebookResult]) -> None:
     """Record one submission (all its notebooks) in one transaction; earlier manual scores are kept."""
-    with Gradebook(db_url) as gb:
+    with warnings.catch_warnings(), Gradebook(db_url) as gb:
+        warnings.simplefilter("ignore")  # nbgrader's own SQLAlchemy autoflush warnings
         gb.update_or_create_student(student)
         gb.update_or_create_submission(assignment, student)
         try:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.remote import RemoteError, SandboxLost, Session
+from autograder.remote import Remote, RemoteError, SandboxLost, Session
 from autograder.sandbox import Limits, Sandbox, SandboxError
 
 MAX_NOTEBOOK_BYTES = 20 * 2**20
@@ -162,6 +162,12 @@ class _Run:
                 self.result.cells[index] = {"ok": False, "ename": status, "evalue": str(exc)}
                 return False
             self.result.cells[index] = {k: reply.get(k) for k in ("ok", "ename", "evalue", "stdout", "stderr")}
+            if reply.get("ename") == "MemoryError":
+                self.result.flag(CRASHED, f"cell {index} ({_short(source)!r}) ran out of memory "
+                                          f"(limit {self.limits.memory_bytes / 2**30:g} GB)")
+            elif "File too large" in str(reply.get("evalue", "")):
+                self.result.flag(CRASHED, f"cell {index} ({_short(source)!r}) wrote a file over the size limit "
+                                          f"({self.limits.file_bytes / 2**20:g} MB)")
         return True
 
     def close(self) -> None:
@@ -189,9 +195,11 @@ def _namespace(session: Session) -> dict:
         if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str) and pair[0].isidentifier()):
             continue
         try:
-            ns[pair[0]] = session.dec(pair[1])
+            ns[pair[0]] = value = session.dec(pair[1])
         except Exception:  # noqa: BLE001 - a value the grader cannot take is simply not there
             continue
+        if isinstance(value, Remote):
+            object.__getattribute__(value, "_info")["name"] = pair[0]
     ns.update({"np": np, "torch": torch, "nn": nn, "F": F})
     return ns
 
@@ -207,8 +215,12 @@ def _message(exc: BaseException) -> str:
 
 
 def grade_notebook(source_path: Path, submission_path: Path, limits: Limits | None = None,
-                   hide: list[Path] | None = None) -> NotebookResult:
-    """Grade ``submission_path`` against the trusted ``source_path``. Never raises for a bad submission."""
+                   hide: list[Path] | None = None, assignment: str | None = None) -> NotebookResult:
+    """Grade ``submission_path`` against the trusted ``source_path``. Never raises for a bad submission.
+
+    Failed tests of a function are diagnosed against the misconception catalogue of ``assignment``
+    (default: the source notebook's folder name).
+    """
     limits = limits or Limits()
     source = nbformat.read(source_path, as_version=4)
     result = NotebookResult(notebook=source_path.name)
@@ -251,9 +263,11 @@ def grade_notebook(source_path: Path, submission_path: Path, limits: Limits | No
     try:
         ready = run.start()
         ns: dict = {}
+        session: Session | None = None
         if ready:
             try:
-                ns = _namespace(Session(run.sandbox))
+                session = Session(run.sandbox)
+                ns = _namespace(session)
             except SandboxLost as exc:
                 result.flag(CRASHED, f"reading the submission's names failed: {exc}")
                 ready = False
@@ -276,13 +290,16 @@ def grade_notebook(source_path: Path, submission_path: Path, limits: Limits | No
                 ready = run.start()
                 if ready:
                     try:
-                        fresh = _namespace(Session(run.sandbox))
+                        session = Session(run.sandbox)
+                        fresh = _namespace(session)
                     except SandboxLost:
                         ready = False
                     else:
                         ns.update({k: v for k, v in fresh.items()})
             except Exception as exc:  # noqa: BLE001 - a failing test is a result
                 result.tests.append(TestResult(gid, pts, 0.0, False, _message(exc)))
+        if ready and session is not None and run.sandbox is not None and run.sandbox.alive():
+            _diagnose(result, session, ns, assignment or source_path.parent.name)
         if ready and run.sandbox is not None and run.sandbox.alive():
             try:
                 changed = Session(run.sandbox).ask("integrity")
@@ -293,9 +310,54 @@ def grade_notebook(source_path: Path, submission_path: Path, limits: Limits | No
                                        + ", ".join(map(str, changed[:8])))
     finally:
         run.close()
-    result.tests += [TestResult(nbmeta(c)["grade_id"], float(nbmeta(c).get("points", 0)), None, None,
-                                "graded by hand") for c in manual]
+    for c in manual:
+        gid, pts = nbmeta(c)["grade_id"], float(nbmeta(c).get("points", 0))
+        if _unanswered(sub_cells.get(gid)):   # as nbgrader does: an untouched answer scores 0 automatically
+            result.tests.append(TestResult(gid, pts, 0.0, False, "no answer given"))
+        else:
+            result.tests.append(TestResult(gid, pts, None, None, "graded by hand"))
     return result
+
+
+def _unanswered(cell) -> bool:
+    """True for a missing answer cell or one still equal to the released version (nbgrader's checksum)."""
+    if cell is None:
+        return True
+    from nbgrader.utils import compute_checksum
+
+    try:
+        return nbmeta(cell).get("checksum") == compute_checksum(cell)
+    except Exception:  # noqa: BLE001 - malformed cell: leave it to the human grader
+        return False
+
+
+def _diagnose(result: NotebookResult, session: Session, ns: dict, assignment: str) -> None:
+    """Add 'likely mistake' lines to failed tests whose function's behaviour matches a catalogued mistake."""
+    from autograder.diagnose import name_mistakes
+    from autograder.misconceptions import catalogue, function_of
+
+    try:
+        entries = catalogue(assignment)
+    except Exception:  # noqa: BLE001 - a broken catalogue must not break grading
+        return
+    session.recording = False
+    try:
+        functions = {m.function for m in entries}
+        for function in sorted(functions):
+            failed = [t for t in result.tests
+                      if t.passed is False and function_of(t.grade_id, functions) == function]
+            if not failed:
+                continue
+            try:
+                named = name_mistakes(function, session.calls, entries, ns)
+            except SandboxLost:
+                return
+            if named:
+                hint = "Likely mistake: " + " / ".join(m.message for m in named[:2])
+                for t in failed:
+                    t.message = f"{t.message}\n{hint}" if t.message else hint
+    finally:
+        session.recording = True
 
 
 def result_json(result: NotebookResult) -> str:

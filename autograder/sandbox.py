@@ -29,6 +29,7 @@ from pathlib import Path
 from autograder.nbgrader_cli import tool_env
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+CGROUPS = Path("/sys/fs/cgroup/pids")
 
 
 @dataclass
@@ -37,11 +38,12 @@ class Limits:
 
     cell_seconds: float = 60.0          # wall time per cell / per call
     notebook_seconds: float = 600.0     # wall time for the whole submission
-    memory_bytes: int = 6 * 2**30       # address space (torch maps a lot of virtual memory)
+    memory_bytes: int = 4 * 2**30       # address space (torch needs about 1 GB of it to start)
     cpu_seconds: int = 900
     file_bytes: int = 64 * 2**20        # largest file the submission may write
     open_files: int = 512
-    processes: int = 256                # threads count too
+    processes: int = 64                 # tasks: threads count too
+    cpus: float = 1.0                   # CPU share (cgroup quota, root mode)
     start_seconds: float = 90.0         # worker start-up (imports)
 
     def rlimits(self) -> dict[str, int]:
@@ -99,6 +101,8 @@ class Sandbox:
         jail_cfg = {
             "rlimits": self.limits.rlimits(), "scratch": str(self.scratch), "strong": self.strong,
             "hide": [str(p) for p in self.hide], "python": sys.executable,
+            "cgroup": self.scratch.name if self.strong and os.access(CGROUPS, os.W_OK) else None,
+            "cpus": self.limits.cpus,
         }
         cmd = [sys.executable, "-m", "autograder.jail", json.dumps(jail_cfg)]
         if self.strong:
@@ -145,6 +149,16 @@ class Sandbox:
             Path(self._out.name).unlink(missing_ok=True)
             self._out = None
         if self.scratch is not None:
+            for controller in ("pids", "cpu"):
+                group = CGROUPS.parent / controller / "cnn-grade" / self.scratch.name
+                for _ in range(50):
+                    try:
+                        group.rmdir()
+                        break
+                    except FileNotFoundError:
+                        break
+                    except OSError:  # tasks still exiting
+                        time.sleep(0.05)
             shutil.rmtree(self.scratch, ignore_errors=True)
             self.scratch = None
 

@@ -50,6 +50,11 @@ class Worker:
         self.objects: dict[int, object] = {}
         self.next_id = 1
         self.snapshot = _snapshot()
+        import builtins
+
+        self.saved_builtins = dict(vars(builtins))
+        self.saved_json = dict(vars(json))
+        self.tampered: set[str] = set()
 
     # -- references -------------------------------------------------------
     def ref(self, obj) -> dict:
@@ -93,8 +98,21 @@ class Worker:
                       "traceback": "".join(tb[-8:])[-6000:]}
         finally:
             sys.stdout, sys.stderr = old
+            self._restore_own_tools()
         result["stdout"], result["stderr"] = out.text(), err.text()
         return result
+
+    def _restore_own_tools(self) -> None:
+        """Undo changes to what this worker itself needs (builtins, json), remembering that they happened."""
+        import builtins
+        import json as json_module
+
+        for mod, saved in ((builtins, self.saved_builtins), (json_module, self.saved_json)):
+            current = vars(mod)
+            for name, value in saved.items():
+                if current.get(name) is not value:
+                    self.tampered.add(f"{mod.__name__}.{name}")
+                    setattr(mod, name, value)
 
     def op_names(self, req: dict) -> dict:
         from autograder.wire import BUILTIN_NAMES
@@ -149,7 +167,7 @@ class Worker:
 
     def op_integrity(self, req: dict) -> dict:
         """Names in numpy, torch, builtins, IPython and sys.modules that changed since start-up."""
-        return {"value": sorted(_changed(self.snapshot))[:50]}
+        return {"value": sorted(set(_changed(self.snapshot)) | self.tampered)[:50]}
 
     def op_ping(self, req: dict) -> dict:
         return {"value": "pong"}
@@ -176,8 +194,16 @@ WATCHED = ("builtins", "numpy", "numpy.testing", "torch", "torch.nn.functional",
            "IPython", "IPython.core.interactiveshell", "sys", "traceback", "json", "autograder.wire")
 
 
+WATCHED_CLASSES = ("IPython.core.interactiveshell.InteractiveShell", "numpy.ndarray", "torch.Tensor")
+
+
 def _snapshot() -> dict[str, int]:
     snap = {}
+    for qualified in WATCHED_CLASSES:
+        module, _, name = qualified.rpartition(".")
+        cls = getattr(sys.modules.get(module), name, None)
+        for attr, value in list(vars(cls).items()) if cls is not None else []:
+            snap[f"{qualified}.{attr}"] = id(value)
     for name in WATCHED:
         mod = sys.modules.get(name)
         if mod is None:
@@ -206,6 +232,9 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(int(os.environ.get("CNN_GRADE_THREADS", "1")))
+    import IPython.core.interactiveshell  # noqa: F401
+    import IPython.display  # noqa: F401
+
     import autograder.wire  # noqa: F401
 
     Worker(3, 4).serve()

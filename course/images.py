@@ -51,7 +51,7 @@ def sample_image(name: str = "hopper", gray: bool = True, size: int | None = Non
         top, left = (h - side) // 2, (w - side) // 2
         idx = (np.arange(size) * side // size)
         img = img[top:top + side, left:left + side][idx][:, idx]
-    return np.array(img, dtype=np.float64)
+    return np.array(img, dtype=np.float64, order="C")
 
 
 def edge_image(height: int = 6, width: int = 8) -> np.ndarray:

@@ -120,3 +120,20 @@ def test_untouched_release_earns_zero_and_runs_to_the_end(graded):
 def test_every_release_notebook_has_a_source():
     released = {p.parent.name for p in Path(ROOT / "release").glob("*/*.ipynb")}
     assert released <= set(ASSIGNMENTS), f"release/ holds assignments with no source: {released - set(ASSIGNMENTS)}"
+
+
+@pytest.mark.slow
+def test_cnn_grade_matches_stock_nbgrader(graded):
+    """The sandboxed grader gives every cell exactly the points stock nbgrader gives it."""
+    from autograder.cli import secret_paths
+    from autograder.grading import grade_notebook
+
+    assignment, work, grades = graded
+    source = source_notebook(assignment)
+    (released,) = (ROOT / "release" / assignment).glob("*.ipynb")
+    for student, notebook in (("solution", source), ("untouched", released)):
+        result = grade_notebook(source, notebook, hide=secret_paths(work))
+        ours = {t.grade_id: t.points for t in result.tests if t.points is not None}
+        stock = {k: g.score for k, g in grades[student].items() if g.auto}
+        assert ours == stock, f"{student}: cnn-grade {ours} vs nbgrader {stock}; {result.status} {result.reasons}"
+        assert result.status == "graded", f"{student}: {result.status} {result.reasons}"

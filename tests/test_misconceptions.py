@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import assignments, source_notebook
 
-from autograder.misconceptions import catalogue
+from autograder.misconceptions import catalogue, function_of
 from autograder.nbrun import run_notebook
 
 ENV = {"NBGRADER_EXECUTION": "autograde"}
@@ -37,7 +37,8 @@ def test_misconception_loses_points(assignment, mistake):
     prefix = f"test_{mistake.function}"
     results = run_notebook(source_notebook(assignment), replace={mistake.function: mistake.code()},
                            env=ENV, until=prefix)
-    cells = mistake.cells or tuple(k for k in results if k.startswith(prefix))
+    functions = {m.function for m in catalogue(assignment)}
+    cells = mistake.cells or tuple(k for k in results if function_of(k, functions) == mistake.function)
     assert cells, f"no test cell for {mistake.function} (grade ids should start with {prefix})"
     failed = [k for k in cells if not results[k].passed]
     assert failed, f"{mistake.name!r} for {mistake.function} earns full marks on {list(cells)}"

@@ -40,3 +40,13 @@ def catalogue(assignment: str) -> list[Misconception]:
             return []
         raise
     return list(mod.MISCONCEPTIONS)
+
+
+def function_of(grade_id: str, functions) -> str | None:
+    """The graded function a test cell belongs to: ``test_<function>`` or ``test_<function>_<aspect>``.
+
+    The longest match wins, so ``test_corr2d_fast_values`` belongs to ``corr2d_fast``, not ``corr2d``.
+    """
+    hits = [f for f in functions if grade_id == f"test_{f}" or grade_id.startswith(f"test_{f}_")]
+    return max(hits, key=len) if hits else None
+

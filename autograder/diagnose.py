@@ -1,0 +1,92 @@
+"""Name the student's mistake: replay the calls the tests made against every catalogued wrong implementation.
+
+While the test cells run, every call to a student function is recorded with its arguments and what came back.
+When a function's tests fail, each misconception of that function in ``autograder.misconceptions`` is run (in
+the grader: it is our code) on the same arguments; one that reproduces *every* recorded outcome names the
+mistake.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from autograder.misconceptions import Misconception
+
+MAX_CALLS = 40
+
+
+@dataclass
+class Call:
+    function: str
+    args: tuple
+    kwargs: dict
+    value: Any = None
+    error: str | None = None      # exception type name, when the call raised
+
+
+def same(a: Any, b: Any) -> bool:
+    """Outcomes equal as data: arrays and tensors to 1e-6 with the same shape, containers item by item."""
+    try:
+        import torch
+
+        if isinstance(a, torch.Tensor):
+            a = a.detach().numpy()
+        if isinstance(b, torch.Tensor):
+            b = b.detach().numpy()
+    except ImportError:
+        pass
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        try:
+            a, b = np.asarray(a), np.asarray(b)
+            if a.shape != b.shape or a.dtype.kind not in "biuf" or b.dtype.kind not in "biuf":
+                return False
+            return bool(np.allclose(a, b, atol=1e-6, equal_nan=True))
+        except (TypeError, ValueError):
+            return False
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, (int, float, np.number)) and isinstance(b, (int, float, np.number)):
+        return bool(np.isclose(float(a), float(b), atol=1e-6, equal_nan=True))
+    if type(a).__module__ == "builtins" and type(b).__module__ == "builtins":
+        return type(a) is type(b) and a == b
+    return False
+
+
+def replay(mistake: Misconception, calls: list[Call], namespace: dict) -> bool:
+    """True when ``mistake``'s implementation reproduces every recorded outcome."""
+    ns = dict(namespace)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            exec(compile(mistake.code(), f"<misconception {mistake.name}>", "exec"), ns)
+    except Exception:  # noqa: BLE001 - a catalogue entry that cannot be built names nothing
+        return False
+    fn = ns.get(mistake.function)
+    if not callable(fn):
+        return False
+    for call in calls:
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                value = fn(*call.args, **call.kwargs)
+        except Exception as exc:  # noqa: BLE001
+            if call.error is None or type(exc).__name__ != call.error:
+                return False
+            continue
+        if call.error is not None or not same(value, call.value):
+            return False
+    return True
+
+
+def name_mistakes(function: str, calls: list[Call], catalogue: list[Misconception],
+                  namespace: dict) -> list[Misconception]:
+    """The catalogued misconceptions of ``function`` that explain all of ``calls``."""
+    mine = [c for c in calls if c.function == function][:MAX_CALLS]
+    if not mine:
+        return []
+    return [m for m in catalogue if m.function == function and replay(m, mine, namespace)]

@@ -1,0 +1,579 @@
+"""Wrong implementations learners plausibly write in 03_channels (channels and depth).
+
+Each source is a complete ``def`` that replaces the solution cell; the notebook's helpers (``np``, ``torch``,
+``F``, ``corr2d``, ``as_pair``) are in scope, as they are for the student.
+"""
+
+from __future__ import annotations
+
+from autograder.misconceptions import Misconception
+
+M = Misconception
+
+MISCONCEPTIONS: list[Misconception] = [
+    # ----- corr2d_multi_in ------------------------------------------------------------------------------------
+    M("corr2d_multi_in", "channels not summed",
+      "You return one map per channel. A filter's channel responses are added: the result is ONE (H', W') map.",
+      '''
+      def corr2d_multi_in(X, K):
+          X, K = np.asarray(X, float), np.asarray(K, float)
+          if X.ndim != 3 or K.ndim != 3 or X.shape[0] != K.shape[0]:
+              raise ValueError("X has %d channels but K expects %d" % (X.shape[0], K.shape[0]))
+          return np.stack([corr2d(X[c], K[c]) for c in range(X.shape[0])])
+      '''),
+    M("corr2d_multi_in", "mean instead of sum",
+      "You average the channel responses; the lecture's filter SUMS them (no division by C_in).",
+      '''
+      def corr2d_multi_in(X, K):
+          X, K = np.asarray(X, float), np.asarray(K, float)
+          if X.ndim != 3 or K.ndim != 3 or X.shape[0] != K.shape[0]:
+              raise ValueError("X has %d channels but K expects %d" % (X.shape[0], K.shape[0]))
+          return np.mean([corr2d(X[c], K[c]) for c in range(X.shape[0])], axis=0)
+      '''),
+    M("corr2d_multi_in", "first channel only",
+      "Only channel 0 is used: every channel has its own kernel and all of them contribute.",
+      '''
+      def corr2d_multi_in(X, K):
+          X, K = np.asarray(X, float), np.asarray(K, float)
+          if X.ndim != 3 or K.ndim != 3 or X.shape[0] != K.shape[0]:
+              raise ValueError("X has %d channels but K expects %d" % (X.shape[0], K.shape[0]))
+          return corr2d(X[0], K[0])
+      '''),
+    M("corr2d_multi_in", "kernel flipped",
+      "You flip each kernel (true convolution). The lecture's operation, like torch's conv2d, does not flip.",
+      '''
+      def corr2d_multi_in(X, K):
+          X, K = np.asarray(X, float), np.asarray(K, float)
+          if X.ndim != 3 or K.ndim != 3 or X.shape[0] != K.shape[0]:
+              raise ValueError("X has %d channels but K expects %d" % (X.shape[0], K.shape[0]))
+          return sum(corr2d(X[c], K[c, ::-1, ::-1]) for c in range(X.shape[0]))
+      '''),
+    M("corr2d_multi_in", "no channel check (zip truncates)",
+      "zip() silently drops the extra channels when X and K disagree; check X.shape[0] == K.shape[0] and "
+      "raise ValueError.",
+      '''
+      def corr2d_multi_in(X, K):
+          X, K = np.asarray(X, float), np.asarray(K, float)
+          if X.ndim != 3 or K.ndim != 3:
+              raise ValueError("X and K must be 3-D")
+          return sum(corr2d(x, k) for x, k in zip(X, K))
+      '''),
+    M("corr2d_multi_in", "output one too small",
+      "The kernel fits in H - kh + 1 positions, not H - kh.",
+      '''
+      def corr2d_multi_in(X, K):
+          X, K = np.asarray(X, float), np.asarray(K, float)
+          if X.ndim != 3 or K.ndim != 3 or X.shape[0] != K.shape[0]:
+              raise ValueError("X has %d channels but K expects %d" % (X.shape[0], K.shape[0]))
+          C, kh, kw = K.shape
+          out = np.zeros((X.shape[1] - kh, X.shape[2] - kw))
+          for i in range(out.shape[0]):
+              for j in range(out.shape[1]):
+                  out[i, j] = np.sum(X[:, i:i + kh, j:j + kw] * K)
+          return out
+      '''),
+
+    # ----- corr2d_multi_in_out ----------------------------------------------------------------------------------
+    M("corr2d_multi_in_out", "filters summed too",
+      "You also add up the filters: each of the C_out filters gives its own map, the result is (C_out, H', W').",
+      '''
+      def corr2d_multi_in_out(X, K):
+          X, K = np.asarray(X, float), np.asarray(K, float)
+          if X.ndim != 3 or K.ndim != 4 or X.shape[0] != K.shape[1]:
+              raise ValueError("X has %d channels but K expects %s" % (X.shape[0], K.shape[1:2]))
+          return sum(corr2d(X[c], K[o, c]) for o in range(K.shape[0]) for c in range(X.shape[0]))
+      '''),
+    M("corr2d_multi_in_out", "C_in and C_out axes of K swapped",
+      "K is (C_out, C_in, kh, kw): K[o, c] is filter o's kernel for input channel c, not K[c, o].",
+      '''
+      def corr2d_multi_in_out(X, K):
+          X, K = np.asarray(X, float), np.asarray(K, float)
+          if X.ndim != 3 or K.ndim != 4 or X.shape[0] != K.shape[0]:
+              raise ValueError("X has %d channels but K expects %d" % (X.shape[0], K.shape[0]))
+          return np.stack([sum(corr2d(X[c], K[c, o]) for c in range(X.shape[0])) for o in range(K.shape[1])])
+      '''),
+    M("corr2d_multi_in_out", "each filter sees one channel (depthwise)",
+      "Filter o only looks at channel o. Every filter covers ALL input channels and sums over them.",
+      '''
+      def corr2d_multi_in_out(X, K):
+          X, K = np.asarray(X, float), np.asarray(K, float)
+          if X.ndim != 3 or K.ndim != 4 or X.shape[0] != K.shape[1]:
+              raise ValueError("X has %d channels but K expects %s" % (X.shape[0], K.shape[1:2]))
+          return np.stack([corr2d(X[o % X.shape[0]], K[o, o % X.shape[0]]) for o in range(K.shape[0])])
+      '''),
+    M("corr2d_multi_in_out", "channels-last output",
+      "The output channel axis goes first: (C_out, H', W') as in PyTorch, not (H', W', C_out).",
+      '''
+      def corr2d_multi_in_out(X, K):
+          X, K = np.asarray(X, float), np.asarray(K, float)
+          if X.ndim != 3 or K.ndim != 4 or X.shape[0] != K.shape[1]:
+              raise ValueError("X has %d channels but K expects %s" % (X.shape[0], K.shape[1:2]))
+          maps = [sum(corr2d(X[c], K[o, c]) for c in range(X.shape[0])) for o in range(K.shape[0])]
+          return np.stack(maps, axis=-1)
+      '''),
+    M("corr2d_multi_in_out", "mean over input channels",
+      "You average over the input channels; a filter sums its channel responses.",
+      '''
+      def corr2d_multi_in_out(X, K):
+          X, K = np.asarray(X, float), np.asarray(K, float)
+          if X.ndim != 3 or K.ndim != 4 or X.shape[0] != K.shape[1]:
+              raise ValueError("X has %d channels but K expects %s" % (X.shape[0], K.shape[1:2]))
+          return np.stack([np.mean([corr2d(X[c], K[o, c]) for c in range(X.shape[0])], axis=0)
+                           for o in range(K.shape[0])])
+      '''),
+
+    # ----- corr2d_1x1 -----------------------------------------------------------------------------------------
+    M("corr2d_1x1", "K transposed",
+      "K is (C_out, C_in): output channel o is K[o] @ (channel vector). Use K @ X2d, not K.T @ X2d.",
+      '''
+      def corr2d_1x1(X, K):
+          X, K = np.asarray(X, float), np.asarray(K, float)
+          if X.ndim != 3 or K.ndim != 2:
+              raise ValueError("X must be 3-D and K 2-D")
+          C, H, W = X.shape
+          return (K.T @ X.reshape(C, H * W)).reshape(-1, H, W)
+      '''),
+    M("corr2d_1x1", "pixels reshaped channel-last",
+      "X.reshape(H * W, C) does not give one row per pixel: X is stored channel by channel. Reshape to "
+      "(C, H * W) (or transpose first).",
+      '''
+      def corr2d_1x1(X, K):
+          X, K = np.asarray(X, float), np.asarray(K, float)
+          if X.ndim != 3 or K.ndim != 2 or K.shape[1] != X.shape[0]:
+              raise ValueError("X has %d channels but K expects %s" % (X.shape[0], K.shape[1:2]))
+          C, H, W = X.shape
+          return (X.reshape(H * W, C) @ K.T).reshape(K.shape[0], H, W)
+      '''),
+    M("corr2d_1x1", "result reshaped without transposing back",
+      "(H*W, C_out).reshape(C_out, H, W) scrambles the pixels: transpose to (C_out, H*W) before reshaping.",
+      '''
+      def corr2d_1x1(X, K):
+          X, K = np.asarray(X, float), np.asarray(K, float)
+          if X.ndim != 3 or K.ndim != 2 or K.shape[1] != X.shape[0]:
+              raise ValueError("X has %d channels but K expects %s" % (X.shape[0], K.shape[1:2]))
+          C, H, W = X.shape
+          return (X.reshape(C, H * W).T @ K.T).reshape(K.shape[0], H, W)
+      '''),
+    M("corr2d_1x1", "channels not summed",
+      "Each output channel is a weighted SUM over the input channels: (C_out, H, W), not (C_out, C_in, H, W).",
+      '''
+      def corr2d_1x1(X, K):
+          X, K = np.asarray(X, float), np.asarray(K, float)
+          if X.ndim != 3 or K.ndim != 2 or K.shape[1] != X.shape[0]:
+              raise ValueError("X has %d channels but K expects %s" % (X.shape[0], K.shape[1:2]))
+          return K[:, :, None, None] * X[None]
+      '''),
+    M("corr2d_1x1", "loop over pixels",
+      "Right values, but a Python loop over every pixel is far too slow: reshape X to (C_in, H*W) and do ONE "
+      "matrix product.",
+      '''
+      def corr2d_1x1(X, K):
+          X, K = np.asarray(X, float), np.asarray(K, float)
+          if X.ndim != 3 or K.ndim != 2 or K.shape[1] != X.shape[0]:
+              raise ValueError("X has %d channels but K expects %s" % (X.shape[0], K.shape[1:2]))
+          C, H, W = X.shape
+          out = np.zeros((K.shape[0], H, W))
+          for i in range(H):
+              for j in range(W):
+                  out[:, i, j] = K @ X[:, i, j]
+          return out
+      '''),
+    M("corr2d_1x1", "reshapes the caller's array in place",
+      "Setting X.shape changes the caller's array when it is already float64 (np.asarray does not copy). Use "
+      "X.reshape(...), which returns a new view.",
+      '''
+      def corr2d_1x1(X, K):
+          X, K = np.asarray(X, dtype=np.float64), np.asarray(K, dtype=np.float64)
+          if X.ndim != 3 or K.ndim != 2 or K.shape[1] != X.shape[0]:
+              raise ValueError("X has %d channels but K expects %s" % (X.shape[0], K.shape[1:2]))
+          C, H, W = X.shape
+          X.shape = (C, H * W)
+          return (K @ X).reshape(K.shape[0], H, W)
+      '''),
+
+    # ----- conv_output_shape ----------------------------------------------------------------------------------
+    M("conv_output_shape", "padding ignored",
+      "Padding adds p rows on each side: n + 2p - k, not n - k.",
+      '''
+      def conv_output_shape(in_shape, out_channels, k, padding=0, stride=1, dilation=1):
+          C, H, W = in_shape
+          (kh, kw), (sh, sw), (dh, dw) = as_pair(k, "k", 1), as_pair(stride, "stride", 1), as_pair(dilation, "d", 1)
+          as_pair(padding, "padding", 0)
+          eh, ew = dh * (kh - 1) + 1, dw * (kw - 1) + 1
+          if eh > H or ew > W:
+              raise ValueError("kernel larger than input")
+          return (out_channels, (H - eh) // sh + 1, (W - ew) // sw + 1)
+      '''),
+    M("conv_output_shape", "dilation ignored",
+      "A dilated kernel spans d(k-1)+1 pixels; use that instead of k.",
+      '''
+      def conv_output_shape(in_shape, out_channels, k, padding=0, stride=1, dilation=1):
+          C, H, W = in_shape
+          (kh, kw), (ph, pw), (sh, sw) = as_pair(k, "k", 1), as_pair(padding, "padding", 0), as_pair(stride, "s", 1)
+          as_pair(dilation, "dilation", 1)
+          if kh > H + 2 * ph or kw > W + 2 * pw:
+              raise ValueError("kernel larger than padded input")
+          return (out_channels, (H + 2 * ph - kh) // sh + 1, (W + 2 * pw - kw) // sw + 1)
+      '''),
+    M("conv_output_shape", "keeps the input depth",
+      "The output depth is the number of filters (out_channels), not the input's number of channels.",
+      '''
+      def conv_output_shape(in_shape, out_channels, k, padding=0, stride=1, dilation=1):
+          C, H, W = in_shape
+          (kh, kw), (ph, pw) = as_pair(k, "k", 1), as_pair(padding, "padding", 0)
+          (sh, sw), (dh, dw) = as_pair(stride, "stride", 1), as_pair(dilation, "dilation", 1)
+          eh, ew = dh * (kh - 1) + 1, dw * (kw - 1) + 1
+          if eh > H + 2 * ph or ew > W + 2 * pw:
+              raise ValueError("kernel larger than padded input")
+          return (C, (H + 2 * ph - eh) // sh + 1, (W + 2 * pw - ew) // sw + 1)
+      '''),
+    M("conv_output_shape", "lecture order (H', W', C_out)",
+      "The lecture writes 3x3x5 (height x width x depth), but the function returns PyTorch's order "
+      "(C_out, H', W') = (5, 3, 3).",
+      '''
+      def conv_output_shape(in_shape, out_channels, k, padding=0, stride=1, dilation=1):
+          C, H, W = in_shape
+          (kh, kw), (ph, pw) = as_pair(k, "k", 1), as_pair(padding, "padding", 0)
+          (sh, sw), (dh, dw) = as_pair(stride, "stride", 1), as_pair(dilation, "dilation", 1)
+          eh, ew = dh * (kh - 1) + 1, dw * (kw - 1) + 1
+          if eh > H + 2 * ph or ew > W + 2 * pw:
+              raise ValueError("kernel larger than padded input")
+          return ((H + 2 * ph - eh) // sh + 1, (W + 2 * pw - ew) // sw + 1, out_channels)
+      '''),
+    M("conv_output_shape", "rounds up",
+      "The last window must fit entirely: floor((n + 2p - k) / s) + 1, not ceil.",
+      '''
+      def conv_output_shape(in_shape, out_channels, k, padding=0, stride=1, dilation=1):
+          import math
+          C, H, W = in_shape
+          (kh, kw), (ph, pw) = as_pair(k, "k", 1), as_pair(padding, "padding", 0)
+          (sh, sw), (dh, dw) = as_pair(stride, "stride", 1), as_pair(dilation, "dilation", 1)
+          eh, ew = dh * (kh - 1) + 1, dw * (kw - 1) + 1
+          if eh > H + 2 * ph or ew > W + 2 * pw:
+              raise ValueError("kernel larger than padded input")
+          return (out_channels, math.ceil((H + 2 * ph - eh) / sh) + 1, math.ceil((W + 2 * pw - ew) / sw) + 1)
+      '''),
+    M("conv_output_shape", "pair arguments: rows and cols mixed up",
+      "A pair is (rows, cols): k[0], padding[0], stride[0] and dilation[0] act on the height.",
+      '''
+      def conv_output_shape(in_shape, out_channels, k, padding=0, stride=1, dilation=1):
+          C, H, W = in_shape
+          (kw, kh), (pw, ph) = as_pair(k, "k", 1), as_pair(padding, "padding", 0)
+          (sw, sh), (dw, dh) = as_pair(stride, "stride", 1), as_pair(dilation, "dilation", 1)
+          eh, ew = dh * (kh - 1) + 1, dw * (kw - 1) + 1
+          if eh > H + 2 * ph or ew > W + 2 * pw:
+              raise ValueError("kernel larger than padded input")
+          return (out_channels, (H + 2 * ph - eh) // sh + 1, (W + 2 * pw - ew) // sw + 1)
+      '''),
+    M("conv_output_shape", "no argument checks",
+      "Negative padding, stride 0 or a kernel larger than the padded input must raise ValueError.",
+      '''
+      def conv_output_shape(in_shape, out_channels, k, padding=0, stride=1, dilation=1):
+          C, H, W = in_shape
+          kh, kw = (k, k) if np.ndim(k) == 0 else k
+          ph, pw = (padding, padding) if np.ndim(padding) == 0 else padding
+          sh, sw = (stride, stride) if np.ndim(stride) == 0 else stride
+          dh, dw = (dilation, dilation) if np.ndim(dilation) == 0 else dilation
+          return (out_channels, (H + 2 * ph - dh * (kh - 1) - 1) // sh + 1, (W + 2 * pw - dw * (kw - 1) - 1) // sw + 1)
+      '''),
+
+    # ----- corr1d ------------------------------------------------------------------------------------------------
+    M("corr1d", "np.convolve flips the kernel",
+      "np.convolve is true convolution (kernel reversed); the lecture's operation is cross-correlation "
+      "(np.correlate, or sliding windows).",
+      '''
+      def corr1d(x, k):
+          x, k = np.asarray(x, float), np.asarray(k, float)
+          if x.ndim != 1 or k.ndim != 1 or not 1 <= k.size <= x.size:
+              raise ValueError("bad shapes")
+          return np.convolve(x, k, mode="valid")
+      '''),
+    M("corr1d", "full mode",
+      "mode='full' also slides the kernel partly off the signal: valid cross-correlation has n - m + 1 outputs.",
+      '''
+      def corr1d(x, k):
+          x, k = np.asarray(x, float), np.asarray(k, float)
+          if x.ndim != 1 or k.ndim != 1 or not 1 <= k.size <= x.size:
+              raise ValueError("bad shapes")
+          return np.correlate(x, k, mode="full")
+      '''),
+    M("corr1d", "same mode",
+      "mode='same' pads the signal; valid cross-correlation has n - m + 1 outputs.",
+      '''
+      def corr1d(x, k):
+          x, k = np.asarray(x, float), np.asarray(k, float)
+          if x.ndim != 1 or k.ndim != 1 or not 1 <= k.size <= x.size:
+              raise ValueError("bad shapes")
+          return np.correlate(x, k, mode="same")
+      '''),
+    M("corr1d", "output one too short",
+      "A kernel of m taps fits in n - m + 1 positions, not n - m.",
+      '''
+      def corr1d(x, k):
+          x, k = np.asarray(x, float), np.asarray(k, float)
+          if x.ndim != 1 or k.ndim != 1 or not 1 <= k.size <= x.size:
+              raise ValueError("bad shapes")
+          return np.array([x[i:i + k.size] @ k for i in range(x.size - k.size)])
+      '''),
+    M("corr1d", "no length check",
+      "np.correlate accepts a kernel longer than the signal (it swaps them); raise ValueError instead.",
+      '''
+      def corr1d(x, k):
+          x, k = np.asarray(x, float), np.asarray(k, float)
+          if x.ndim != 1 or k.ndim != 1:
+              raise ValueError("x and k must be 1-D")
+          return np.correlate(x, k, mode="valid")
+      '''),
+
+    # ----- corr3d ------------------------------------------------------------------------------------------------
+    M("corr3d", "kernel flipped",
+      "You flip the kernel (true convolution); cross-correlation, as torch's conv3d, does not flip.",
+      '''
+      def corr3d(X, K):
+          X, K = np.asarray(X, float), np.asarray(K, float)
+          if X.ndim != 3 or K.ndim != 3 or any(k > n for k, n in zip(K.shape, X.shape)):
+              raise ValueError("bad shapes")
+          w = np.lib.stride_tricks.sliding_window_view(X, K.shape)
+          return np.einsum("tijamn,amn->tij", w, K[::-1, ::-1, ::-1])
+      '''),
+    M("corr3d", "depth treated as channels",
+      "You sum over the depth like over channels, so the kernel never slides along depth (time). A 3-D kernel "
+      "slides in all three directions: D - kd + 1 outputs along depth.",
+      '''
+      def corr3d(X, K):
+          X, K = np.asarray(X, float), np.asarray(K, float)
+          if X.ndim != 3 or K.ndim != 3 or any(k > n for k, n in zip(K.shape, X.shape)):
+              raise ValueError("bad shapes")
+          return sum(corr2d(X[a], K[a]) for a in range(K.shape[0]))[None]
+      '''),
+    M("corr3d", "depth one too short",
+      "Along depth the kernel fits in D - kd + 1 positions, not D - kd.",
+      '''
+      def corr3d(X, K):
+          X, K = np.asarray(X, float), np.asarray(K, float)
+          if X.ndim != 3 or K.ndim != 3 or any(k > n for k, n in zip(K.shape, X.shape)):
+              raise ValueError("bad shapes")
+          kd = K.shape[0]
+          return np.stack([sum(corr2d(X[t + a], K[a]) for a in range(kd)) for t in range(X.shape[0] - kd)])
+      '''),
+    M("corr3d", "first kernel slice for every depth",
+      "K[0] is used at every depth offset; the kernel has its own 2-D slice K[a] for each offset a.",
+      '''
+      def corr3d(X, K):
+          X, K = np.asarray(X, float), np.asarray(K, float)
+          if X.ndim != 3 or K.ndim != 3 or any(k > n for k, n in zip(K.shape, X.shape)):
+              raise ValueError("bad shapes")
+          kd = K.shape[0]
+          return np.stack([sum(corr2d(X[t + a], K[0]) for a in range(kd)) for t in range(X.shape[0] - kd + 1)])
+      '''),
+    M("corr3d", "axes in the wrong order",
+      "The output keeps the input's axis order (D', H', W'); yours comes out as (H', W', D').",
+      '''
+      def corr3d(X, K):
+          X, K = np.asarray(X, float), np.asarray(K, float)
+          if X.ndim != 3 or K.ndim != 3 or any(k > n for k, n in zip(K.shape, X.shape)):
+              raise ValueError("bad shapes")
+          w = np.lib.stride_tricks.sliding_window_view(X, K.shape)
+          return np.einsum("tijamn,amn->ijt", w, K)
+      '''),
+
+    # ----- conv2d_forward ---------------------------------------------------------------------------------------
+    M("conv2d_forward", "bias forgotten",
+      "b is ignored: add b[o] to every pixel of output channel o.",
+      '''
+      def conv2d_forward(X, W, b=None, stride=1, padding=0, dilation=1):
+          X, W = np.asarray(X, float), np.asarray(W, float)
+          if X.ndim != 4 or W.ndim != 4 or X.shape[1] != W.shape[1]:
+              raise ValueError("X has %s channels but W expects %s" % (X.shape[1:2], W.shape[1:2]))
+          return F.conv2d(torch.tensor(X), torch.tensor(W), None, stride, padding, dilation).numpy()
+      '''),
+    M("conv2d_forward", "bias broadcast on the wrong axis",
+      "out + b adds b along the LAST axis (width). The bias belongs to the channel axis: b[None, :, None, None].",
+      '''
+      def conv2d_forward(X, W, b=None, stride=1, padding=0, dilation=1):
+          X, W = np.asarray(X, float), np.asarray(W, float)
+          if X.ndim != 4 or W.ndim != 4 or X.shape[1] != W.shape[1]:
+              raise ValueError("X has %s channels but W expects %s" % (X.shape[1:2], W.shape[1:2]))
+          out = F.conv2d(torch.tensor(X), torch.tensor(W), None, stride, padding, dilation).numpy()
+          return out if b is None else out + np.asarray(b, float)
+      '''),
+    M("conv2d_forward", "stride ignored",
+      "The window moves by `stride` rows and columns; you slide it one pixel at a time.",
+      '''
+      def conv2d_forward(X, W, b=None, stride=1, padding=0, dilation=1):
+          X, W = np.asarray(X, float), np.asarray(W, float)
+          if X.ndim != 4 or W.ndim != 4 or X.shape[1] != W.shape[1]:
+              raise ValueError("X has %s channels but W expects %s" % (X.shape[1:2], W.shape[1:2]))
+          as_pair(stride, "stride", 1)
+          bt = None if b is None else torch.tensor(np.asarray(b, float))
+          return F.conv2d(torch.tensor(X), torch.tensor(W), bt, 1, padding, dilation).numpy()
+      '''),
+    M("conv2d_forward", "padding ignored",
+      "Zero-pad the two spatial axes by `padding` before sliding the window.",
+      '''
+      def conv2d_forward(X, W, b=None, stride=1, padding=0, dilation=1):
+          X, W = np.asarray(X, float), np.asarray(W, float)
+          if X.ndim != 4 or W.ndim != 4 or X.shape[1] != W.shape[1]:
+              raise ValueError("X has %s channels but W expects %s" % (X.shape[1:2], W.shape[1:2]))
+          as_pair(padding, "padding", 0)
+          bt = None if b is None else torch.tensor(np.asarray(b, float))
+          return F.conv2d(torch.tensor(X), torch.tensor(W), bt, stride, 0, dilation).numpy()
+      '''),
+    M("conv2d_forward", "dilation ignored",
+      "With dilation d the kernel taps are d pixels apart (the kernel spans d(k-1)+1 pixels).",
+      '''
+      def conv2d_forward(X, W, b=None, stride=1, padding=0, dilation=1):
+          X, W = np.asarray(X, float), np.asarray(W, float)
+          if X.ndim != 4 or W.ndim != 4 or X.shape[1] != W.shape[1]:
+              raise ValueError("X has %s channels but W expects %s" % (X.shape[1:2], W.shape[1:2]))
+          as_pair(dilation, "dilation", 1)
+          bt = None if b is None else torch.tensor(np.asarray(b, float))
+          return F.conv2d(torch.tensor(X), torch.tensor(W), bt, stride, padding, 1).numpy()
+      '''),
+    M("conv2d_forward", "np.pad pads batch and channel axes too",
+      "np.pad(X, p) pads all four axes, adding fake images and channels. Pad only height and width: "
+      "np.pad(X, ((0, 0), (0, 0), (ph, ph), (pw, pw))).",
+      '''
+      def conv2d_forward(X, W, b=None, stride=1, padding=0, dilation=1):
+          X, W = np.asarray(X, float), np.asarray(W, float)
+          if X.ndim != 4 or W.ndim != 4 or X.shape[1] != W.shape[1]:
+              raise ValueError("X has %s channels but W expects %s" % (X.shape[1:2], W.shape[1:2]))
+          ph, pw = as_pair(padding, "padding", 0)
+          Xp = np.pad(X, ((ph, ph), (ph, ph), (ph, ph), (pw, pw)))
+          Wp = np.pad(W, ((0, 0), (ph, ph), (0, 0), (0, 0)))
+          bt = None if b is None else torch.tensor(np.asarray(b, float))
+          return F.conv2d(torch.tensor(Xp), torch.tensor(Wp), bt, stride, 0, dilation).numpy()
+      '''),
+    M("conv2d_forward", "C_in and C_out axes of W swapped",
+      "W is (C_out, C_in, kh, kw): W[o, c] is filter o's kernel for input channel c.",
+      '''
+      def conv2d_forward(X, W, b=None, stride=1, padding=0, dilation=1):
+          X, W = np.asarray(X, float), np.asarray(W, float)
+          if X.ndim != 4 or W.ndim != 4:
+              raise ValueError("X and W must be 4-D")
+          W = W.transpose(1, 0, 2, 3)
+          if X.shape[1] != W.shape[1]:
+              raise ValueError("channel mismatch")
+          bt = None if b is None else torch.tensor(np.asarray(b, float))
+          return F.conv2d(torch.tensor(X), torch.tensor(np.ascontiguousarray(W)), bt, stride, padding, dilation).numpy()
+      '''),
+    M("conv2d_forward", "X read as NHWC",
+      "PyTorch's input is [N, C_in, H, W]: the channels are axis 1, not the last axis.",
+      '''
+      def conv2d_forward(X, W, b=None, stride=1, padding=0, dilation=1):
+          X, W = np.asarray(X, float), np.asarray(W, float)
+          if X.ndim != 4 or W.ndim != 4:
+              raise ValueError("X and W must be 4-D")
+          X = np.ascontiguousarray(X.transpose(0, 3, 1, 2))
+          if X.shape[1] != W.shape[1]:
+              raise ValueError("X has %d channels but W expects %d" % (X.shape[1], W.shape[1]))
+          bt = None if b is None else torch.tensor(np.asarray(b, float))
+          return F.conv2d(torch.tensor(X), torch.tensor(W), bt, stride, padding, dilation).numpy()
+      '''),
+    M("conv2d_forward", "pair arguments use the first entry",
+      "A pair (rows, cols) has a value for each direction: stride[1], padding[1], dilation[1] act on the width.",
+      '''
+      def conv2d_forward(X, W, b=None, stride=1, padding=0, dilation=1):
+          X, W = np.asarray(X, float), np.asarray(W, float)
+          if X.ndim != 4 or W.ndim != 4 or X.shape[1] != W.shape[1]:
+              raise ValueError("X has %s channels but W expects %s" % (X.shape[1:2], W.shape[1:2]))
+          s, p, d = (as_pair(stride, "stride", 1)[0], as_pair(padding, "padding", 0)[0],
+                     as_pair(dilation, "dilation", 1)[0])
+          bt = None if b is None else torch.tensor(np.asarray(b, float))
+          return F.conv2d(torch.tensor(X), torch.tensor(W), bt, s, p, d).numpy()
+      '''),
+    M("conv2d_forward", "computed in float32",
+      "torch computes in float32 by default: results must be float64 (and accurate to 1e-6).",
+      '''
+      def conv2d_forward(X, W, b=None, stride=1, padding=0, dilation=1):
+          X, W = np.asarray(X, float), np.asarray(W, float)
+          if X.ndim != 4 or W.ndim != 4 or X.shape[1] != W.shape[1]:
+              raise ValueError("X has %s channels but W expects %s" % (X.shape[1:2], W.shape[1:2]))
+          bt = None if b is None else torch.tensor(np.asarray(b, float), dtype=torch.float32)
+          return F.conv2d(torch.tensor(X, dtype=torch.float32), torch.tensor(W, dtype=torch.float32), bt,
+                          stride, padding, dilation).numpy()
+      '''),
+
+    # ----- to_nhwc / to_nchw ------------------------------------------------------------------------------------
+    M("to_nhwc", "reshape instead of transpose",
+      "reshape keeps the memory order and cuts it differently, scrambling pixels; permute the axes with "
+      "transpose(0, 2, 3, 1).",
+      '''
+      def to_nhwc(X):
+          X = np.asarray(X, float)
+          if X.ndim != 4:
+              raise ValueError("X must be 4-D")
+          N, C, H, W = X.shape
+          return X.reshape(N, H, W, C)
+      '''),
+    M("to_nhwc", "inverse permutation",
+      "transpose(0, 3, 1, 2) is to_nchw's permutation; (N, C, H, W) -> (N, H, W, C) is transpose(0, 2, 3, 1).",
+      '''
+      def to_nhwc(X):
+          X = np.asarray(X, float)
+          if X.ndim != 4:
+              raise ValueError("X must be 4-D")
+          return X.transpose(0, 3, 1, 2)
+      '''),
+    M("to_nhwc", "swapaxes(1, 3)",
+      "Swapping axes 1 and 3 gives (N, W, H, C): height and width change places.",
+      '''
+      def to_nhwc(X):
+          X = np.asarray(X, float)
+          if X.ndim != 4:
+              raise ValueError("X must be 4-D")
+          return np.swapaxes(X, 1, 3)
+      '''),
+    M("to_nhwc", "X.T reverses every axis",
+      "X.T reverses all axes, giving (W, H, C, N); only the channel axis should move.",
+      '''
+      def to_nhwc(X):
+          X = np.asarray(X, float)
+          if X.ndim != 4:
+              raise ValueError("X must be 4-D")
+          return X.T
+      '''),
+    M("to_nhwc", "no check of the number of dimensions",
+      "A 3-D input has no batch axis; raise ValueError instead of moving axes anyway.",
+      '''
+      def to_nhwc(X):
+          return np.moveaxis(np.asarray(X, float), 1, -1)
+      '''),
+    M("to_nchw", "reshape instead of transpose",
+      "reshape scrambles the pixels; permute the axes with transpose(0, 3, 1, 2).",
+      '''
+      def to_nchw(X):
+          X = np.asarray(X, float)
+          if X.ndim != 4:
+              raise ValueError("X must be 4-D")
+          N, H, W, C = X.shape
+          return X.reshape(N, C, H, W)
+      '''),
+    M("to_nchw", "inverse permutation",
+      "transpose(0, 2, 3, 1) is to_nhwc's permutation; (N, H, W, C) -> (N, C, H, W) is transpose(0, 3, 1, 2).",
+      '''
+      def to_nchw(X):
+          X = np.asarray(X, float)
+          if X.ndim != 4:
+              raise ValueError("X must be 4-D")
+          return X.transpose(0, 2, 3, 1)
+      '''),
+    M("to_nchw", "swapaxes(1, 3)",
+      "Swapping axes 1 and 3 gives (N, C, W, H): height and width change places.",
+      '''
+      def to_nchw(X):
+          X = np.asarray(X, float)
+          if X.ndim != 4:
+              raise ValueError("X must be 4-D")
+          return np.swapaxes(X, 1, 3)
+      '''),
+    M("to_nchw", "channel axis moved to the front",
+      "np.moveaxis(X, -1, 0) gives (C, N, H, W): the channels go to axis 1, after the batch.",
+      '''
+      def to_nchw(X):
+          X = np.asarray(X, float)
+          if X.ndim != 4:
+              raise ValueError("X must be 4-D")
+          return np.moveaxis(X, -1, 0)
+      '''),
+]

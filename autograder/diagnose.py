@@ -61,7 +61,7 @@ def same(a: Any, b: Any) -> bool:
 
 def replay(mistake: Misconception, calls: list[Call], namespace: dict) -> bool:
     """True when ``mistake``'s implementation reproduces every recorded outcome."""
-    ns = dict(namespace)
+    ns = namespace.fork() if hasattr(namespace, "fork") else dict(namespace)
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             exec(compile(mistake.code(), f"<misconception {mistake.name}>", "exec"), ns)
@@ -87,6 +87,6 @@ def name_mistakes(function: str, calls: list[Call], catalogue: list[Misconceptio
                   namespace: dict) -> list[Misconception]:
     """The catalogued misconceptions of ``function`` that explain all of ``calls``."""
     mine = [c for c in calls if c.function == function][:MAX_CALLS]
-    if not mine:
-        return []
+    if not any(c.error is None for c in mine):
+        return []  # only exceptions seen: too little evidence to name a mistake
     return [m for m in catalogue if m.function == function and replay(m, mine, namespace)]

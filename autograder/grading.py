@@ -176,7 +176,33 @@ class _Run:
             self.sandbox = None
 
 
-def _namespace(session: Session) -> dict:
+class StudentNamespace(dict):
+    """The test cells' globals: trusted imports, plus the student's names fetched on first use.
+
+    A value is fetched from the sandbox only when a test reads it (a dict subclass's ``__missing__`` is
+    honoured by ``exec`` for global and name lookups), so large arrays a test never touches never travel.
+    """
+
+    def __init__(self, session: Session, names: set[str]) -> None:
+        super().__init__()
+        self.session, self.names = session, names
+
+    def __missing__(self, key: str):
+        if key not in self.names:
+            raise KeyError(key)
+        value = self.session.ask("get", name=key)
+        if isinstance(value, Remote):
+            object.__getattribute__(value, "_info")["name"] = key
+        self[key] = value
+        return value
+
+    def fork(self) -> StudentNamespace:
+        other = StudentNamespace(self.session, self.names)
+        other.update(self)
+        return other
+
+
+def _namespace(session: Session) -> StudentNamespace:
     """The student's globals as the grader may see them, plus trusted imports the tests rely on."""
     import numpy as np
     import torch
@@ -187,20 +213,11 @@ def _namespace(session: Session) -> dict:
         reply = session.sandbox.request("names")
     except SandboxError as exc:
         raise SandboxLost(exc) from None
-    pairs = reply.get("names")
-    if not isinstance(pairs, list):
+    names = reply.get("names")
+    if not isinstance(names, list):
         raise SandboxLost(SandboxError("protocol", "bad answer to 'names'"))
-    ns: dict = {"__name__": "__main__"}
-    for pair in pairs:
-        if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str) and pair[0].isidentifier()):
-            continue
-        try:
-            ns[pair[0]] = value = session.dec(pair[1])
-        except Exception:  # noqa: BLE001 - a value the grader cannot take is simply not there
-            continue
-        if isinstance(value, Remote):
-            object.__getattribute__(value, "_info")["name"] = pair[0]
-    ns.update({"np": np, "torch": torch, "nn": nn, "F": F})
+    ns = StudentNamespace(session, {n for n in names if isinstance(n, str) and n.isidentifier()})
+    ns.update({"__name__": "__main__", "np": np, "torch": torch, "nn": nn, "F": F})
     return ns
 
 
@@ -295,7 +312,9 @@ def grade_notebook(source_path: Path, submission_path: Path, limits: Limits | No
                     except SandboxLost:
                         ready = False
                     else:
-                        ns.update({k: v for k, v in fresh.items()})
+                        kept = {k: v for k, v in ns.items() if k not in ns.names}  # what the tests made
+                        ns = fresh
+                        ns.update(kept)
             except Exception as exc:  # noqa: BLE001 - a failing test is a result
                 result.tests.append(TestResult(gid, pts, 0.0, False, _message(exc)))
         if ready and session is not None and run.sandbox is not None and run.sandbox.alive():

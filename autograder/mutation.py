@@ -21,7 +21,7 @@ import nbformat
 
 from autograder.cli import MARKER
 from autograder.cli import main as cli_main
-from autograder.misconceptions import Misconception, catalogue, function_of
+from autograder.misconceptions import Misconception, catalogue, function_of, replace_function
 from autograder.release import ROOT, assignments, generate_elsewhere
 
 
@@ -45,7 +45,7 @@ def with_mistake(nb: nbformat.NotebookNode, mistake: Misconception) -> nbformat.
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if _meta(cell).get("solution") and f"def {mistake.function}(" in cell.source:
-            cell.source = mistake.code()
+            cell.source = replace_function(cell.source, mistake.function, mistake.code())
             return nb
     raise LookupError(f"no answer cell defines {mistake.function}()")
 

@@ -55,8 +55,11 @@ def run_notebook(path: Path | str, replace: dict[str, str] | None = None,
         if not hits:
             raise LookupError(f"no graded cell id starts with {until!r}")
         last = hits[-1] + 1
+    from autograder.misconceptions import replace_function
+
     for function, code in (replace or {}).items():
-        solution_cell_for(nb, function).source = code
+        cell = solution_cell_for(nb, function)
+        cell.source = replace_function(cell.source, function, code)
     results: dict[str, CellResult] = {}
     namespace: dict = {"__name__": "__main__"}
     old_env = {k: os.environ.get(k) for k in (env or {})}

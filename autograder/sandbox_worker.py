@@ -117,15 +117,11 @@ class Worker:
     def op_names(self, req: dict) -> dict:
         from autograder.wire import BUILTIN_NAMES
 
-        names = []
-        for name, value in list(self.ns.items()):
-            if not isinstance(name, str) or name.startswith("__") or name in BUILTIN_NAMES:
-                continue
-            try:
-                names.append([name, self.enc(value)])
-            except Exception:  # noqa: BLE001
-                continue
-        return {"names": names}
+        return {"names": [n for n in list(self.ns) if isinstance(n, str) and not n.startswith("__")
+                          and n not in BUILTIN_NAMES]}
+
+    def op_get(self, req: dict) -> dict:
+        return {"value": self.enc(self.ns[req["name"]])}
 
     def _target(self, req: dict):
         if "name" in req:
@@ -136,6 +132,10 @@ class Worker:
         fn = self._target(req)
         args = self.dec(req.get("args", []))
         kwargs = self.dec(req.get("kwargs", {"__dict__": []}))
+        import numpy as np
+
+        watched = [(i, a, a.copy()) for i, a in enumerate(args) if type(a) is np.ndarray]
+        watched += [(k, a, a.copy()) for k, a in kwargs.items() if type(a) is np.ndarray]
         out, err = _Bounded(), _Bounded()
         old = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = out, err
@@ -143,7 +143,10 @@ class Worker:
             value = fn(*args, **kwargs)
         finally:
             sys.stdout, sys.stderr = old
-        return {"value": self.enc(value), "stdout": out.text()}
+        # arrays the function changed in place: the grader copies the change back into the caller's array
+        changed = [[key, self.enc(a)] for key, a, before in watched
+                   if a.shape != before.shape or not np.array_equal(a, before, equal_nan=True)]
+        return {"value": self.enc(value), "stdout": out.text(), "changed": changed}
 
     def op_getattr(self, req: dict) -> dict:
         return {"value": self.enc(getattr(self._target(req), req["attr"]))}

@@ -1,14 +1,50 @@
 """Wrong implementations learners plausibly write in 03_channels (channels and depth).
 
-Each source is a complete ``def`` that replaces the solution cell; the notebook's helpers (``np``, ``torch``,
-``F``, ``corr2d``, ``as_pair``) are in scope, as they are for the student.
+Each source is one complete, self-contained ``def`` (it needs only ``np``, ``torch`` and ``F``): it replaces the
+solution cell in the mutation tests, and the grader replays it on a student's recorded calls to name a mistake.
+The notebook's helpers ``corr2d`` and ``as_pair`` are written into each source as nested functions.
 """
 
 from __future__ import annotations
 
+import re
+import textwrap
+
 from autograder.misconceptions import Misconception
 
-M = Misconception
+_CORR2D = """
+def _corr2d(x, k):
+    x, k = np.asarray(x, dtype=np.float64), np.asarray(k, dtype=np.float64)
+    if x.ndim != 2 or k.ndim != 2 or k.shape[0] > x.shape[0] or k.shape[1] > x.shape[1]:
+        raise ValueError(f"corr2d: kernel {k.shape} does not fit the input {x.shape}")
+    return np.einsum("ijmn,mn->ij", np.lib.stride_tricks.sliding_window_view(x, k.shape), k)
+"""
+_AS_PAIR = """
+def _as_pair(value, name, minimum):
+    if np.ndim(value) == 0:
+        value = (value, value)
+    if len(value) != 2 or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
+        raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}")
+    if min(value) < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
+    return int(value[0]), int(value[1])
+"""
+
+
+def M(function: str, name: str, message: str, source: str) -> Misconception:
+    """A misconception whose source calls the notebook's helpers gets its own copies of them, nested."""
+    src = textwrap.dedent(source).strip()
+    helpers = []
+    if re.search(r"\bcorr2d\(", src):
+        src = re.sub(r"\bcorr2d\(", "_corr2d(", src)
+        helpers.append(_CORR2D)
+    if re.search(r"\bas_pair\(", src):
+        src = re.sub(r"\bas_pair\(", "_as_pair(", src)
+        helpers.append(_AS_PAIR)
+    head, body = src.split("\n", 1)
+    nested = "".join(textwrap.indent(textwrap.dedent(h).strip() + "\n\n", "    ") for h in helpers)
+    return Misconception(function, name, message, head + "\n" + nested + body + "\n")
+
 
 MISCONCEPTIONS: list[Misconception] = [
     # ----- corr2d_multi_in ------------------------------------------------------------------------------------
@@ -228,8 +264,8 @@ MISCONCEPTIONS: list[Misconception] = [
           return (C, (H + 2 * ph - eh) // sh + 1, (W + 2 * pw - ew) // sw + 1)
       '''),
     M("conv_output_shape", "lecture order (H', W', C_out)",
-      "The lecture writes 3x3x5 (height x width x depth), but the function returns PyTorch's order "
-      "(C_out, H', W') = (5, 3, 3).",
+      "You return the lecture's order height x width x depth (3, 3, 5); the function must return PyTorch's "
+      "order (C_out, H', W') = (5, 3, 3).",
       '''
       def conv_output_shape(in_shape, out_channels, k, padding=0, stride=1, dilation=1):
           C, H, W = in_shape

@@ -6,6 +6,7 @@ defines ``MISCONCEPTIONS``: a list of :class:`Misconception`.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import textwrap
 from dataclasses import dataclass, field
@@ -49,4 +50,21 @@ def function_of(grade_id: str, functions) -> str | None:
     """
     hits = [f for f in functions if grade_id == f"test_{f}" or grade_id.startswith(f"test_{f}_")]
     return max(hits, key=len) if hits else None
+
+
+def replace_function(cell_source: str, function: str, code: str) -> str:
+    """``cell_source`` with the top-level ``def function(...)`` replaced by ``code`` (the rest kept).
+
+    Falls back to the whole of ``code`` when the cell cannot be parsed or defines no such function.
+    """
+    try:
+        tree = ast.parse(cell_source)
+    except SyntaxError:
+        return code
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == function:
+            lines = cell_source.splitlines()
+            start = min([node.lineno] + [d.lineno for d in node.decorator_list]) - 1
+            return "\n".join(lines[:start] + code.rstrip().splitlines() + lines[node.end_lineno:]) + "\n"
+    return code
 

@@ -1,0 +1,73 @@
+"""Class grading throughput: stock ``nbgrader autograde`` (sequential) vs ``cnn-grade grade`` (sandboxed).
+
+Per assignment, N submissions are made in a scratch course: a third honest (reference answers pasted into
+the release), a third with one catalogued mistake each, a third untouched releases. Both graders grade the
+same files in one run on this machine; the script prints wall times, the ratio, and checks that both give
+every honest submission the same score.
+
+    .venv/bin/python bench/grading_throughput.py [--per-assignment 30] [--assignments 01_convolution ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from autograder.cli import main as cnn_grade
+from autograder.misconceptions import catalogue
+from autograder.mutation import honest_submission, with_mistake
+from autograder.nbgrader_cli import nbgrader
+from autograder.release import ROOT, assignments, generate_elsewhere
+
+
+def make_course(dest: Path, assignment: str, n: int) -> None:
+    generate_elsewhere(assignment, dest)
+    name, honest = honest_submission(assignment)
+    released = nbformat.read(ROOT / "release" / assignment / name, as_version=4)
+    mistakes = catalogue(assignment) or [None]
+    for i in range(n):
+        kind = i % 3
+        nb = honest if kind == 0 else released if kind == 2 else (
+            with_mistake(honest, mistakes[i % len(mistakes)]) if mistakes[0] else honest)
+        out = dest / "submitted" / f"s{i:03d}" / assignment
+        out.mkdir(parents=True)
+        nbformat.write(nb, out / name)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--per-assignment", type=int, default=30)
+    parser.add_argument("--assignments", nargs="*")
+    parser.add_argument("--jobs", type=int, default=0)
+    args = parser.parse_args()
+    names = args.assignments or assignments()
+    print(f"machine: {platform.machine()}, {__import__('os').cpu_count()} cores; "
+          f"{args.per_assignment} submissions per assignment")
+    total_stock = total_ours = 0.0
+    for a in names:
+        with tempfile.TemporaryDirectory() as tmp:
+            stock_dir, ours_dir = Path(tmp) / "stock", Path(tmp) / "ours"
+            make_course(stock_dir, a, args.per_assignment)
+            shutil.copytree(stock_dir, ours_dir)
+            t0 = time.perf_counter()
+            nbgrader("autograde", a, "--create", course_root=stock_dir, timeout=7200)
+            stock = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            cnn_grade(["--course", str(ours_dir), "grade", a, "--quiet", "--jobs", str(args.jobs)])
+            ours = time.perf_counter() - t0
+        total_stock += stock
+        total_ours += ours
+        print(f"{a:24s} stock {stock:7.1f} s   cnn-grade {ours:7.1f} s   ratio {stock / ours:4.2f}x   "
+              f"per submission {stock / args.per_assignment:5.2f} s vs {ours / args.per_assignment:5.2f} s")
+    print(f"{'all':24s} stock {total_stock:7.1f} s   cnn-grade {total_ours:7.1f} s   "
+          f"ratio {total_stock / total_ours:4.2f}x (target >= 3x)")
+
+
+if __name__ == "__main__":
+    main()

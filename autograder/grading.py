@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -122,6 +123,28 @@ def _short(source: str) -> str:
     return first[:60]
 
 
+_ZYGOTES: dict[tuple[str, ...], object] = {}
+
+
+def _zygote_for(hide: list[Path]):
+    """A warm sandbox factory for this process (root mode), or None to start each sandbox cold."""
+    from autograder.sandbox import strong_isolation_available
+
+    if not strong_isolation_available() or os.environ.get("CNN_GRADE_ZYGOTE") == "0":
+        return None
+    key = tuple(sorted(map(str, hide)))
+    zygote = _ZYGOTES.get(key)
+    if zygote is None or not zygote.alive():
+        from autograder.zygote import Zygote
+
+        try:
+            zygote = Zygote(hide)
+        except Exception:  # noqa: BLE001 - fall back to cold starts
+            return None
+        _ZYGOTES[key] = zygote
+    return zygote
+
+
 class _Run:
     """The sandbox of one submission, restarted without the offending cells when it dies."""
 
@@ -140,7 +163,7 @@ class _Run:
                 self.result.flag(CRASHED, "the submission's code was restarted too often; the rest is not graded")
                 return False
             self.restarts += 1
-            self.sandbox = Sandbox(limits=self.limits, hide=self.hide)
+            self.sandbox = Sandbox(limits=self.limits, hide=self.hide, zygote=_zygote_for(self.hide))
             try:
                 self.sandbox.start()
             except SandboxError as exc:

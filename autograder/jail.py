@@ -64,8 +64,24 @@ def join_cgroups(name: str, pids: int, cpus: float) -> bool:
         return False
 
 
-def lock_down_filesystem(scratch: Path, hide: list[str]) -> None:
-    """Read-only everything, hide the secrets, give the submission its scratch dir as /tmp and cwd."""
+def in_own_mount_namespace() -> bool:
+    """True in a mount namespace of our own (never remount the host's file systems)."""
+    host = os.environ.get("CNN_GRADE_HOST_MNT")  # the grader's namespace, set by whoever started us
+    try:
+        return bool(host) and os.readlink("/proc/self/ns/mnt") != host
+    except OSError:
+        return False
+
+
+def host_mount_namespace() -> str:
+    """This process's mount namespace id, to hand to a jail started in a new one."""
+    return os.readlink("/proc/self/ns/mnt")
+
+
+def read_only_and_hidden(hide: list[str]) -> None:
+    """Every mount read-only, every secret path covered (an empty tmpfs, or /dev/null for a file)."""
+    if not in_own_mount_namespace():
+        raise SystemExit("jail: refusing to remount file systems outside a private mount namespace")
     for mp in sorted(_mountpoints(), key=len):
         _mount("-o", "remount,bind,ro", mp)
     for path in hide:
@@ -74,10 +90,35 @@ def lock_down_filesystem(scratch: Path, hide: list[str]) -> None:
             _mount("-t", "tmpfs", "-o", "ro,size=4k,mode=000", "hidden", str(p))
         elif p.exists():
             _mount("--bind", "/dev/null", str(p))
+
+
+def give_scratch(scratch: Path) -> None:
+    """The submission's scratch directory becomes a writable /tmp (hiding every other sandbox's)."""
     if not _mount("--bind", str(scratch), "/tmp"):
         raise SystemExit("jail: could not mount the scratch directory on /tmp")
     _mount("-o", "remount,bind,rw", "/tmp")  # a bind mount starts with the (now read-only) flags of its source
     _mount("-t", "tmpfs", "-o", "size=64m,nosuid,nodev", "shm", "/dev/shm")
+
+
+def lock_down_filesystem(scratch: Path, hide: list[str]) -> None:
+    """Read-only everything, hide the secrets, give the submission its scratch dir as /tmp and cwd."""
+    read_only_and_hidden(hide)
+    give_scratch(scratch)
+
+
+def apply_limits(cfg: dict, uid: int) -> None:
+    """rlimits, and the pids/cpu cgroups when the machine lets us (then RLIMIT_NPROC is not needed)."""
+    limits = dict(cfg["rlimits"])
+    if cfg.get("cgroup") and join_cgroups(cfg["cgroup"], int(limits["NPROC"]), float(cfg.get("cpus", 1.0))):
+        del limits["NPROC"]  # the pids cgroup counts this sandbox's tasks alone
+    else:
+        # RLIMIT_NPROC counts every task of this user on the machine: allow what exists plus the budget.
+        limits["NPROC"] = _tasks_of(uid) + int(limits["NPROC"])
+    for name, value in limits.items():
+        res = getattr(resource, "RLIMIT_" + name)
+        soft, hard = resource.getrlimit(res)
+        value = int(value) if hard == resource.RLIM_INFINITY else min(int(value), hard)
+        resource.setrlimit(res, (value, value))
 
 
 def main() -> None:
@@ -90,17 +131,7 @@ def main() -> None:
         os.chdir("/tmp")
         os.environ.update({"TMPDIR": "/tmp", "HOME": "/tmp", "MPLCONFIGDIR": "/tmp/.mpl"})
     os.nice(5)  # the grader's own process keeps priority over any submission
-    limits = dict(cfg["rlimits"])
-    if cfg.get("cgroup") and join_cgroups(cfg["cgroup"], int(limits["NPROC"]), float(cfg.get("cpus", 1.0))):
-        del limits["NPROC"]  # the pids cgroup counts this sandbox's tasks alone
-    else:
-        # RLIMIT_NPROC counts every task of this user on the machine: allow what exists plus the budget.
-        limits["NPROC"] = _tasks_of(uid) + int(limits["NPROC"])
-    for name, value in limits.items():
-        res = getattr(resource, "RLIMIT_" + name)
-        soft, hard = resource.getrlimit(res)
-        value = int(value) if hard == resource.RLIM_INFINITY else min(int(value), hard)
-        resource.setrlimit(res, (value, value))
+    apply_limits(cfg, uid)
     worker = [cfg["python"], "-m", "autograder.sandbox_worker"]
     if cfg["strong"]:
         worker = ["setpriv", "--no-new-privs", "--bounding-set=-all", "--inh-caps=-all",

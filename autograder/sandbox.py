@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.jail import host_mount_namespace
 from autograder.nbgrader_cli import tool_env
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +77,9 @@ class Sandbox:
     proc: subprocess.Popen | None = None
     scratch: Path | None = None
     strong: bool = False
+    zygote: object | None = None        # autograder.zygote.Zygote: fork a warm sandbox instead of starting one
     _buf: bytes = b""
+    _zpid: int | None = None
 
     def __enter__(self) -> Sandbox:
         self.start()
@@ -96,6 +99,7 @@ class Sandbox:
             "HOME": str(self.scratch), "PYTHONDONTWRITEBYTECODE": "1", "CNN_GRADE_THREADS": str(self.threads),
             "OMP_NUM_THREADS": str(self.threads), "MKL_NUM_THREADS": str(self.threads),
             "NBGRADER_EXECUTION": "autograde", "PYTHONPATH": str(PACKAGE_ROOT),
+            "CNN_GRADE_HOST_MNT": host_mount_namespace(),
         })
         self.strong = strong_isolation_available()
         jail_cfg = {
@@ -104,6 +108,13 @@ class Sandbox:
             "cgroup": self.scratch.name if self.strong and os.access(CGROUPS, os.W_OK) else None,
             "cpus": self.limits.cpus,
         }
+        self._deadline = time.monotonic() + self.limits.notebook_seconds
+        if self.zygote is not None and self.strong:
+            self._zpid, self._wfd, self._rfd = self.zygote.spawn(jail_cfg)
+            hello = self._read(self.limits.start_seconds)
+            if not hello.get("ready"):
+                raise SandboxError("protocol", f"the sandbox did not start: {hello}")
+            return
         cmd = [sys.executable, "-m", "autograder.jail", json.dumps(jail_cfg)]
         if self.strong:
             cmd = ["unshare", "--mount", "--net", "--pid", "--ipc", "--uts", "--fork", "--kill-child",
@@ -127,6 +138,12 @@ class Sandbox:
             raise SandboxError("protocol", f"the sandbox did not start: {hello}")
 
     def close(self) -> None:
+        if self._zpid is not None:
+            try:
+                self.zygote.ask("kill", pid=self._zpid)
+            except Exception:  # noqa: BLE001 - a dead zygote took its children with it
+                pass
+            self._zpid = None
         if self.proc is not None:
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
@@ -163,6 +180,11 @@ class Sandbox:
             self.scratch = None
 
     def alive(self) -> bool:
+        if self._zpid is not None:
+            try:
+                return self.zygote.ask("status", pid=self._zpid)["code"] is None
+            except Exception:  # noqa: BLE001
+                return False
         return self.proc is not None and self.proc.poll() is None
 
     # -- requests -----------------------------------------------------------
@@ -212,12 +234,28 @@ class Sandbox:
         return reply
 
     def _death_reason(self) -> str:
-        if self.proc is None:
+        if self._zpid is not None:
+            code = None
+            for _ in range(50):
+                try:
+                    code = self.zygote.ask("status", pid=self._zpid)["code"]
+                except Exception:  # noqa: BLE001
+                    return "the sandbox stopped answering"
+                if code is not None:
+                    break
+                time.sleep(0.1)
+            if code is None:
+                return "the sandbox stopped answering"
+            self._zpid = None
+            if code > 128:
+                code = code - 256 if code > 255 else -(code - 128)
+        elif self.proc is None:
             return "the sandbox was stopped"
-        try:
-            code = self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            return "the sandbox stopped answering"
+        else:
+            try:
+                code = self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                return "the sandbox stopped answering"
         if code < 0 or code > 128:
             sig = -code if code < 0 else code - 128
             name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)

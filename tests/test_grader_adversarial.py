@@ -219,7 +219,8 @@ def test_case_status_and_points(batch, student):
 def test_honest_submission_gets_every_autograded_point(batch):
     _, results, _ = batch
     r = results["honest"]
-    assert r["score"] == sum(t["max_points"] for t in r["tests"] if t["points"] is not None)
+    lost = [t["grade_id"] for t in r["tests"] if t["passed"] is False and t["message"] != "no answer given"]
+    assert not lost and r["score"] > 0, f"the honest submission loses points on {lost}"
 
 
 @pytest.mark.slow

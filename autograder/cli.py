@@ -97,7 +97,8 @@ def grade_submission(course: Path, assignment: str, student: str, limits: Limits
 
 
 def _from_json(d: dict) -> NotebookResult:
-    r = NotebookResult(notebook=d["notebook"], status=d["status"], reasons=list(d["reasons"]))
+    r = NotebookResult(notebook=d["notebook"], status=d["status"], reasons=list(d["reasons"]),
+                       timings=dict(d.get("timings", {})))
     r.tests = [TestResult(**t) for t in d["tests"]]
     return r
 

@@ -15,6 +15,7 @@ import io
 import json
 import os
 import re
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -49,6 +50,7 @@ class NotebookResult:
     reasons: list[str] = field(default_factory=list)
     tests: list[TestResult] = field(default_factory=list)
     cells: dict[int, dict] = field(default_factory=dict)   # index in the submission -> outcome of running it
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: start, cells, tests, diagnose
 
     @property
     def score(self) -> float:
@@ -163,13 +165,20 @@ class _Run:
                 self.result.flag(CRASHED, "the submission's code was restarted too often; the rest is not graded")
                 return False
             self.restarts += 1
+            t0 = time.perf_counter()
             self.sandbox = Sandbox(limits=self.limits, hide=self.hide, zygote=_zygote_for(self.hide))
             try:
                 self.sandbox.start()
             except SandboxError as exc:
                 self.result.flag(CRASHED, f"the sandbox did not start: {exc}")
                 return False
-            if self._run_cells():
+            t1 = time.perf_counter()
+            ok = self._run_cells()
+            t2 = time.perf_counter()
+            timings = self.result.timings
+            timings["start"] = timings.get("start", 0.0) + t1 - t0
+            timings["cells"] = timings.get("cells", 0.0) + t2 - t1
+            if ok:
                 return True
 
     def _run_cells(self) -> bool:
@@ -311,6 +320,7 @@ def grade_notebook(source_path: Path, submission_path: Path, limits: Limits | No
             except SandboxLost as exc:
                 result.flag(CRASHED, f"reading the submission's names failed: {exc}")
                 ready = False
+        t_tests = time.perf_counter()
         for cell in tests:
             gid, pts = nbmeta(cell)["grade_id"], float(nbmeta(cell).get("points", 0))
             if not ready:
@@ -340,8 +350,11 @@ def grade_notebook(source_path: Path, submission_path: Path, limits: Limits | No
                         ns.update(kept)
             except Exception as exc:  # noqa: BLE001 - a failing test is a result
                 result.tests.append(TestResult(gid, pts, 0.0, False, _message(exc)))
+        t_diag = time.perf_counter()
+        result.timings["tests"] = t_diag - t_tests
         if ready and session is not None and run.sandbox is not None and run.sandbox.alive():
             _diagnose(result, session, ns, assignment or source_path.parent.name)
+        result.timings["diagnose"] = time.perf_counter() - t_diag
         if ready and run.sandbox is not None and run.sandbox.alive():
             try:
                 changed = Session(run.sandbox).ask("integrity")

@@ -246,9 +246,7 @@ class Sandbox:
                 time.sleep(0.1)
             if code is None:
                 return "the sandbox stopped answering"
-            self._zpid = None
-            if code > 128:
-                code = code - 256 if code > 255 else -(code - 128)
+            self._zpid = None  # reaped by the zygote; a code over 128 means killed by signal code - 128
         elif self.proc is None:
             return "the sandbox was stopped"
         else:

@@ -223,30 +223,6 @@ def layer_shapes(model, input_shape):
             h.remove()
     return rows
 '''),
-    M("layer_shapes", "registration order instead of execution order",
-      "the rows must follow the order in which the forward pass runs the layers (what hooks record), not the "
-      "order in which the modules were assigned in __init__.", '''
-def layer_shapes(model, input_shape):
-    if len(tuple(input_shape)) != 3 or min(input_shape) < 1:
-        raise ValueError("input_shape must be (C, H, W)")
-    names = {m: n for n, m in model.named_modules()}
-    seen, handles = {}, []
-    for m in model.modules():
-        if not list(m.children()):
-            handles.append(m.register_forward_hook(lambda mod, i, o: seen.__setitem__(
-                mod, (names[mod], tuple(o.shape[1:]), sum(p.numel() for p in mod.parameters())))))
-    was = model.training
-    try:
-        model.eval()
-        with torch.no_grad():
-            p = next(model.parameters(), None)
-            model(torch.zeros(1, *input_shape, device=p.device if p is not None else "cpu"))
-    finally:
-        for h in handles:
-            h.remove()
-        model.train(was)
-    return [seen[m] for m in model.modules() if m in seen]
-'''),
     # ------------------------------------------------------------------ alexnet
     M("alexnet", "padding 2 on the first conv (the 224 habit)",
       "with padding 2 the first conv gives 56x56 on a 227x227 input, not 55x55. Padding 2 is torchvision's fix "
@@ -534,9 +510,9 @@ def train(model, train_loader, test_loader, epochs, lr, callback=None):
             callback(history)
     return history
 '''),
-    M("train", "dropout left on while testing",
-      "evaluate in eval mode (model.eval()): in train mode dropout keeps dropping units and the test accuracy is "
-      "wrong.", '''
+    M("train", "no eval mode for testing",
+      "evaluate in eval mode (model.eval()): in train mode dropout keeps dropping units and batch norm uses the "
+      "test batch's statistics, so the test accuracy is wrong.", '''
 def train(model, train_loader, test_loader, epochs, lr, callback=None):
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     history = {"train_loss": [], "test_acc": []}

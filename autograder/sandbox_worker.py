@@ -234,6 +234,8 @@ def main() -> None:
     import numpy  # noqa: F401
     import torch
 
+    import torch._dynamo  # noqa: F401  (imported by the first optimizer step; it rebinds torch.manual_seed)
+
     torch.set_num_threads(int(os.environ.get("CNN_GRADE_THREADS", "1")))
     import IPython.core.interactiveshell  # noqa: F401
     import IPython.display  # noqa: F401

@@ -127,6 +127,8 @@ def main() -> None:
     import numpy  # noqa: F401
     import torch
 
+    import torch._dynamo  # noqa: F401  (imported by the first optimizer step; it rebinds torch.manual_seed)
+
     torch.set_num_threads(int(os.environ.get("CNN_GRADE_THREADS", "1")))
     import autograder.sandbox_worker  # noqa: F401
     import autograder.wire  # noqa: F401

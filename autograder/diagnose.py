@@ -30,7 +30,13 @@ class Call:
 
 
 def same(a: Any, b: Any) -> bool:
-    """Outcomes equal as data: arrays and tensors to 1e-6 with the same shape, containers item by item."""
+    """Outcomes equal as data: arrays and tensors closely with the same shape, containers item by item,
+    torch modules by structure (classes, settings, parameter shapes)."""
+    from autograder.remote import Remote, describe
+
+    if type(a) is Remote or type(b) is Remote or _is_module(a) or _is_module(b):
+        da, db = describe(a), describe(b)
+        return da is not None and da == db
     try:
         import torch
 
@@ -45,7 +51,7 @@ def same(a: Any, b: Any) -> bool:
             a, b = np.asarray(a), np.asarray(b)
             if a.shape != b.shape or a.dtype.kind not in "biuf" or b.dtype.kind not in "biuf":
                 return False
-            return bool(np.allclose(a, b, atol=1e-6, equal_nan=True))
+            return bool(np.allclose(a, b, rtol=1e-4, atol=1e-6, equal_nan=True))
         except (TypeError, ValueError):
             return False
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
@@ -53,10 +59,18 @@ def same(a: Any, b: Any) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     if isinstance(a, (int, float, np.number)) and isinstance(b, (int, float, np.number)):
-        return bool(np.isclose(float(a), float(b), atol=1e-6, equal_nan=True))
+        return bool(np.isclose(float(a), float(b), rtol=1e-4, atol=1e-6, equal_nan=True))
     if type(a).__module__ == "builtins" and type(b).__module__ == "builtins":
         return type(a) is type(b) and a == b
     return False
+
+
+def _is_module(x: Any) -> bool:
+    try:
+        import torch
+    except ImportError:
+        return False
+    return isinstance(x, torch.nn.Module)
 
 
 def replay(mistake: Misconception, calls: list[Call], namespace: dict) -> bool:
@@ -89,4 +103,11 @@ def name_mistakes(function: str, calls: list[Call], catalogue: list[Misconceptio
     mine = [c for c in calls if c.function == function][:MAX_CALLS]
     if not any(c.error is None for c in mine):
         return []  # only exceptions seen: too little evidence to name a mistake
-    return [m for m in catalogue if m.function == function and replay(m, mine, namespace)]
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as in the sandbox, so a replayed training run gives the same numbers
+    try:
+        return [m for m in catalogue if m.function == function and replay(m, mine, namespace)]
+    finally:
+        torch.set_num_threads(threads)

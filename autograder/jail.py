@@ -92,18 +92,33 @@ def read_only_and_hidden(hide: list[str]) -> None:
             _mount("--bind", "/dev/null", str(p))
 
 
-def give_scratch(scratch: Path) -> None:
-    """The submission's scratch directory becomes a writable /tmp (hiding every other sandbox's)."""
-    if not _mount("--bind", str(scratch), "/tmp"):
-        raise SystemExit("jail: could not mount the scratch directory on /tmp")
-    _mount("-o", "remount,bind,rw", "/tmp")  # a bind mount starts with the (now read-only) flags of its source
+def give_scratch(scratch: Path) -> Path:
+    """Hide every sandbox's scratch directory but this one; return where this one is now (writable).
+
+    The scratch directories share a parent only the grader uses. An empty tmpfs goes over that parent and
+    this sandbox's own directory is bound back into it as ``work`` (through an fd opened before hiding).
+    """
+    from autograder import privileges
+
+    base = scratch.parent
+    fd = os.open(scratch, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        if not _mount("-t", "tmpfs", "-o", "size=16k,mode=755", "sandboxes", str(base)):
+            raise SystemExit("jail: could not hide the other sandboxes")
+        work = base / "work"
+        work.mkdir()
+        privileges.bind_mount(f"/proc/self/fd/{fd}", str(work))
+        privileges.remount_writable(str(work))
+    finally:
+        os.close(fd)
     _mount("-t", "tmpfs", "-o", "size=64m,nosuid,nodev", "shm", "/dev/shm")
+    return work
 
 
-def lock_down_filesystem(scratch: Path, hide: list[str]) -> None:
-    """Read-only everything, hide the secrets, give the submission its scratch dir as /tmp and cwd."""
+def lock_down_filesystem(scratch: Path, hide: list[str]) -> Path:
+    """Read-only everything, hide the secrets and the other sandboxes; return the writable scratch dir."""
     read_only_and_hidden(hide)
-    give_scratch(scratch)
+    return give_scratch(scratch)
 
 
 def apply_limits(cfg: dict, uid: int) -> None:
@@ -127,9 +142,9 @@ def main() -> None:
     uid = os.getuid()
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writing past the size limit fails with EFBIG, no kill
     if cfg["strong"]:
-        lock_down_filesystem(scratch, cfg["hide"])
-        os.chdir("/tmp")
-        os.environ.update({"TMPDIR": "/tmp", "HOME": "/tmp", "MPLCONFIGDIR": "/tmp/.mpl"})
+        work = lock_down_filesystem(scratch, cfg["hide"])
+        os.chdir(work)
+        os.environ.update({"TMPDIR": str(work), "HOME": str(work), "MPLCONFIGDIR": str(work / ".mpl")})
     os.nice(5)  # the grader's own process keeps priority over any submission
     apply_limits(cfg, uid)
     worker = [cfg["python"], "-m", "autograder.sandbox_worker"]

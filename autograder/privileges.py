@@ -32,6 +32,20 @@ def unshare(flags: int) -> None:
     _check(_libc.unshare(ctypes.c_int(flags)), "unshare")
 
 
+MS_BIND = 4096
+MS_REMOUNT = 32
+MS_REC = 16384
+
+
+def bind_mount(source: str, target: str) -> None:
+    """mount --bind, by system call (so /proc/self/fd/N sources work)."""
+    _check(_libc.mount(source.encode(), target.encode(), None, MS_BIND, None), f"bind {source} on {target}")
+
+
+def remount_writable(target: str) -> None:
+    _check(_libc.mount(None, target.encode(), None, MS_REMOUNT | MS_BIND, None), f"remount {target} rw")
+
+
 def die_with_parent(sig: int = 9) -> None:
     _libc.prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0)
 

@@ -5,10 +5,10 @@ address-space, CPU-time, file-size, open-file and process-count rlimits, a priva
 working directory and TMPDIR, output captured and bounded.
 
 When the grader runs as root on Linux it also puts the worker in fresh mount, network, PID, IPC and UTS
-namespaces (``unshare``): no network, the file system read-only except the scratch directory (which is also
-mounted as ``/tmp``), the course's ``source/``, ``submitted/``, ``autograded/``, ``feedback/``, ``.git`` and
-the gradebook hidden, every capability dropped (``setpriv``), and every process of the submission killed
-with the worker. See ``docs/GRADING.md`` for the threat model.
+namespaces (``unshare``): no network, the file system read-only except the submission's own scratch
+directory (every other sandbox's is hidden), the course's ``source/``, ``submitted/``, ``autograded/``,
+``feedback/``, ``.git`` and the gradebook hidden, every capability dropped (``setpriv``), and every process
+of the submission killed with the worker. See ``docs/GRADING.md`` for the threat model.
 """
 
 from __future__ import annotations
@@ -90,8 +90,9 @@ class Sandbox:
 
     # -- life cycle ---------------------------------------------------------
     def start(self) -> None:
-        self.scratch = Path(tempfile.mkdtemp(prefix="cnn-sandbox-"))
-        os.chmod(self.scratch, 0o700)
+        base = Path(tempfile.gettempdir()) / f"cnn-grade-sandboxes-{os.getuid()}"
+        base.mkdir(mode=0o700, exist_ok=True)
+        self.scratch = Path(tempfile.mkdtemp(prefix="box-", dir=base))
         req_r, req_w = os.pipe()
         rep_r, rep_w = os.pipe()
         env = tool_env({

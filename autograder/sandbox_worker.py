@@ -165,6 +165,12 @@ class Worker:
             items.append(item)
         return {"value": [self.enc(v) for v in items]}
 
+    def op_describe(self, req: dict) -> dict:
+        """The structure of a torch module: per submodule its class, settings and parameter shapes."""
+        from autograder.wire import describe_module
+
+        return {"value": describe_module(self._target(req))}
+
     def op_repr(self, req: dict) -> dict:
         return {"value": repr(self._target(req))[:2000]}
 
@@ -233,7 +239,6 @@ def main() -> None:
     import matplotlib.pyplot  # noqa: F401
     import numpy  # noqa: F401
     import torch
-
     import torch._dynamo  # noqa: F401  (imported by the first optimizer step; it rebinds torch.manual_seed)
 
     torch.set_num_threads(int(os.environ.get("CNN_GRADE_THREADS", "1")))

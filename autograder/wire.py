@@ -170,6 +170,16 @@ def decode(obj: Any, resolve: Callable[[dict], Any], *, allow_pickle: bool = Fal
     raise WireError(f"unknown tag {key!r}")
 
 
+def describe_module(module) -> list:
+    """A torch module's structure as plain data: [class, settings, parameter shapes] for each submodule."""
+    import torch
+
+    if not isinstance(module, torch.nn.Module):
+        raise TypeError(f"not a torch module: {type(module).__name__}")
+    return [[f"{type(m).__module__}.{type(m).__qualname__}", m.extra_repr(),
+             [list(p.shape) for p in m.parameters(recurse=False)]] for m in module.modules()]
+
+
 def _torch():
     import sys
 

@@ -3,7 +3,7 @@
 Starting Python and importing torch costs about 1.5 s of CPU per submission; a fork costs milliseconds.
 The zygote runs in the sandbox namespaces (read-only file system, secrets hidden, no network) but keeps its
 capabilities, because each child needs them to set itself up: its own mount and PID namespace, its scratch
-directory as ``/tmp``, a fresh ``/proc``, its cgroups and rlimits. The child then drops every capability and
+directory, a fresh ``/proc``, its cgroups and rlimits. The child then drops every capability and
 only then serves the grader (it runs student code; the zygote never does). Root mode only.
 
 Protocol (JSON lines on fds 3 and 4, file descriptors over the Unix socket on fd 5):
@@ -31,9 +31,9 @@ def _grandchild(cfg: dict, req_r: int, rep_w: int) -> None:
     privileges.die_with_parent()
     jail._mount("--make-rprivate", "/")
     jail._mount("-t", "proc", "-o", "nosuid,nodev,noexec", "proc", "/proc")
-    jail.give_scratch(Path(cfg["scratch"]))
-    os.chdir("/tmp")
-    os.environ.update({"TMPDIR": "/tmp", "HOME": "/tmp", "MPLCONFIGDIR": "/tmp/.mpl"})
+    work = jail.give_scratch(Path(cfg["scratch"]))
+    os.chdir(work)
+    os.environ.update({"TMPDIR": str(work), "HOME": str(work), "MPLCONFIGDIR": str(work / ".mpl")})
     jail.apply_limits(cfg, os.getuid())
     os.dup2(req_r, 3)
     os.dup2(rep_w, 4)
@@ -116,7 +116,7 @@ def main() -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     jail.read_only_and_hidden(cfg["hide"])
     jail._mount("-t", "tmpfs", "-o", "size=64m,nosuid,nodev", "shm", "/dev/shm")  # matplotlib's cache, warm-up only
-    os.environ.update({"MPLBACKEND": "Agg", "MPLCONFIGDIR": "/dev/shm/mpl", "HOME": "/dev/shm"})
+    os.environ.update({"MPLBACKEND": "Agg", "MPLCONFIGDIR": "/dev/shm/mpl", "HOME": "/dev/shm", "TMPDIR": "/dev/shm"})
     os.nice(5)
     import matplotlib
 
@@ -126,7 +126,6 @@ def main() -> None:
     import matplotlib.pyplot  # noqa: F401
     import numpy  # noqa: F401
     import torch
-
     import torch._dynamo  # noqa: F401  (imported by the first optimizer step; it rebinds torch.manual_seed)
 
     torch.set_num_threads(int(os.environ.get("CNN_GRADE_THREADS", "1")))

@@ -33,7 +33,7 @@ class WireError(ValueError):
 
 
 def _array_payload(a: np.ndarray) -> dict:
-    a = np.ascontiguousarray(a)
+    a = np.asarray(a, order="C")  # (np.ascontiguousarray would turn a 0-d array into a 1-d one)
     return {"dtype": a.dtype.str, "shape": list(a.shape), "data": base64.b64encode(a.tobytes()).decode("ascii")}
 
 

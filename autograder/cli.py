@@ -14,6 +14,7 @@ import csv
 import ctypes
 import hashlib
 import json
+import multiprocessing
 import os
 import signal
 import sys
@@ -132,7 +133,9 @@ def cmd_grade(args) -> int:
     jobs = max(1, args.jobs or os.cpu_count() or 1)
     print(f"{args.assignment}: {len(todo)} to grade, {skipped} already graded, {jobs} in parallel")
     summary = []
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_parent) as pool:
+    # "spawn", not fork: a forked copy of a process that already ran torch's thread pool can deadlock in it.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_parent, mp_context=context) as pool:
         futures = {pool.submit(grade_submission, course, args.assignment, s, limits): (s, d) for s, d in todo}
         for fut in tqdm(as_completed(futures), total=len(futures), unit="submission", disable=args.quiet):
             student, dig = futures[fut]

@@ -24,6 +24,7 @@ from nbformat.v4 import new_code_cell
 
 from autograder.cli import MARKER, main
 from autograder.gradebook_io import integrity_ok
+from autograder.mutation import honest_submission
 from autograder.release import generate_elsewhere
 from autograder.sandbox import strong_isolation_available
 
@@ -39,13 +40,7 @@ def meta(cell) -> dict:
 
 def honest() -> nbformat.NotebookNode:
     """The released notebook with the reference solutions pasted into the answer cells."""
-    source = {meta(c).get("grade_id"): c for c in nbformat.read(ROOT / "source" / A / NB, as_version=4).cells}
-    nb = nbformat.read(ROOT / "release" / A / NB, as_version=4)
-    for cell in nb.cells:
-        gid = meta(cell).get("grade_id")
-        if meta(cell).get("solution") and cell.cell_type == "code":
-            cell.source = source[gid].source
-    return nb
+    return honest_submission(A)[1]
 
 
 def with_cell(nb, code: str, after: str | None = None) -> nbformat.NotebookNode:

@@ -286,3 +286,31 @@ def test_killed_grader_resumes_and_grades_each_submission_once(tmp_path):
         subs = gb.find_assignment(A).submissions
         assert sorted(s.student_id for s in subs) == students
         assert all(s.score == subs[0].score > 0 for s in subs)
+
+
+@pytest.mark.slow
+def test_report_gives_status_and_reason_per_submission(batch):
+    import csv
+
+    course, results, _ = batch
+    assert main(["--course", str(course), "report", A]) == 0
+    out = course / "reports" / A
+    with open(out / "grades.csv", newline="") as f:
+        rows = {r["student"]: r for r in csv.DictReader(f)}
+    for student, r in results.items():
+        assert rows[student]["status"] == r["status"], student
+        assert r["status"] == "graded" or rows[student]["reason"], f"{student}: no reason in the CSV"
+    for png in ("score_distribution.png", "pass_rate.png"):
+        assert (out / png).read_bytes()[:4] == b"\x89PNG", png
+
+
+@pytest.mark.slow
+def test_check_prints_a_table_and_writes_feedback(tmp_path, capsys):
+    notebook = tmp_path / A / NB
+    notebook.parent.mkdir()
+    nbformat.write(replace_answer(honest(), "corr2d", WRONG_CORR2D), notebook)
+    assert main(["--course", str(ROOT), "check", str(notebook)]) == 0
+    out = capsys.readouterr().out
+    assert "test_corr2d_torch" in out and "FAIL" in out and "pass" in out
+    page = notebook.with_suffix(".feedback.html").read_text()
+    assert "test_corr2d_lecture" in page and "BEGIN HIDDEN" not in page and "default_rng(2024)" not in page

@@ -9,6 +9,7 @@ mistake.
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,7 @@ import numpy as np
 
 from autograder.misconceptions import Misconception
 
-MAX_CALLS = 40
+MAX_CALLS = 60
 
 
 @dataclass
@@ -27,6 +28,8 @@ class Call:
     kwargs: dict
     value: Any = None
     error: str | None = None      # exception type name, when the call raised
+    cell: str | None = None       # the test cell that made the call
+    after: dict | None = None     # argument position or name -> the array argument after the call
 
 
 def same(a: Any, b: Any) -> bool:
@@ -74,7 +77,8 @@ def _is_module(x: Any) -> bool:
 
 
 def replay(mistake: Misconception, calls: list[Call], namespace: dict) -> bool:
-    """True when ``mistake``'s implementation reproduces every recorded outcome."""
+    """True when ``mistake``'s implementation reproduces every recorded outcome (value, exception, and what it
+    did to array arguments)."""
     ns = namespace.fork() if hasattr(namespace, "fork") else dict(namespace)
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
@@ -86,28 +90,60 @@ def replay(mistake: Misconception, calls: list[Call], namespace: dict) -> bool:
         return False
     for call in calls:
         try:
+            args, kwargs = copy.deepcopy((call.args, call.kwargs))
+        except Exception:  # noqa: BLE001
+            return False
+        try:
             with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                value = fn(*call.args, **call.kwargs)
+                value = fn(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001
             if call.error is None or type(exc).__name__ != call.error:
                 return False
             continue
         if call.error is not None or not same(value, call.value):
             return False
+        for key, want in (call.after or {}).items():
+            if not _left_alike(args[key] if isinstance(key, int) else kwargs.get(key), want):
+                return False
     return True
 
 
+def _left_alike(got: Any, want: Any) -> bool:
+    """The replayed call left an argument as the student's call did (see ``remote._after``)."""
+    if isinstance(want, np.ndarray):
+        return isinstance(got, np.ndarray) and got.shape == want.shape and np.array_equal(got, want, equal_nan=True)
+    if isinstance(want, dict) and _is_module(got):
+        from autograder.wire import module_state
+
+        return module_state(got, with_weights=False) == want
+    return True
+
+
+def evidence(function: str, calls: list[Call], failed_cells: set[str]) -> list[Call]:
+    """The calls of ``function`` to replay: those made by failed test cells first (they hold the evidence), then
+    the others (they rule out mistakes that would have failed there too), at most ``MAX_CALLS``."""
+    mine = [c for c in calls if c.function == function]
+    return ([c for c in mine if c.cell in failed_cells] + [c for c in mine if c.cell not in failed_cells])[:MAX_CALLS]
+
+
 def name_mistakes(function: str, calls: list[Call], catalogue: list[Misconception],
-                  namespace: dict) -> list[Misconception]:
-    """The catalogued misconceptions of ``function`` that explain all of ``calls``."""
-    mine = [c for c in calls if c.function == function][:MAX_CALLS]
-    if not any(c.error is None for c in mine):
-        return []  # only exceptions seen: too little evidence to name a mistake
+                  namespace: dict, failed_cells: set[str] = frozenset()) -> list[Misconception]:
+    """The catalogued misconceptions of ``function`` that explain all of ``calls``.
+
+    When every call raised, an exception alone is weak evidence: a mistake is named only if it is the one
+    catalogued mistake that explains them.
+    """
+    mine = evidence(function, calls, set(failed_cells))
+    if not mine:
+        return []
     import torch
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # as in the sandbox, so a replayed training run gives the same numbers
     try:
-        return [m for m in catalogue if m.function == function and replay(m, mine, namespace)]
+        named = [m for m in catalogue if m.function == function and replay(m, mine, namespace)]
     finally:
         torch.set_num_threads(threads)
+    if all(c.error is not None for c in mine) and len(named) != 1:
+        return []
+    return named

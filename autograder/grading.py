@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import json
 import os
 import re
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.partial_credit import points_from, run_cell
 from autograder.remote import Remote, RemoteError, SandboxLost, Session
 from autograder.sandbox import Limits, Sandbox, SandboxError
 
@@ -326,10 +326,14 @@ def grade_notebook(source_path: Path, submission_path: Path, limits: Limits | No
             if not ready:
                 result.tests.append(TestResult(gid, pts, 0.0, False, "not run: the submission's code did not run"))
                 continue
+            session.cell = gid
             try:
-                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                    exec(compile(cell.source, f"<test {gid}>", "exec"), ns)
-                result.tests.append(TestResult(gid, pts, pts, True, ""))
+                out = io.StringIO()
+                with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+                    value = run_cell(cell.source, ns, f"<test {gid}>")
+                got = points_from(value, pts)
+                message = "" if got >= pts else f"partial credit: {got:g} of {pts:g}\n{out.getvalue().strip()[-800:]}"
+                result.tests.append(TestResult(gid, pts, got, got >= pts, message))
             except SandboxLost as exc:
                 status = TIMED_OUT if exc.kind == "timeout" else CRASHED
                 result.flag(status, f"{gid}: the submission's code {'ran too long' if status == TIMED_OUT else 'died'}"
@@ -404,7 +408,7 @@ def _diagnose(result: NotebookResult, session: Session, ns: dict, assignment: st
             if not failed:
                 continue
             try:
-                named = name_mistakes(function, session.calls, entries, ns)
+                named = name_mistakes(function, session.calls, entries, ns, {t.grade_id for t in failed})
             except SandboxLost:
                 return
             if named:
@@ -414,6 +418,3 @@ def _diagnose(result: NotebookResult, session: Session, ns: dict, assignment: st
     finally:
         session.recording = True
 
-
-def result_json(result: NotebookResult) -> str:
-    return json.dumps(result.to_json(), indent=1)

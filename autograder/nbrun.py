@@ -15,6 +15,9 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.grading import nbmeta
+from autograder.partial_credit import points_from, run_cell
+
 _MAGIC = re.compile(r"^\s*[%!]", re.M)
 
 
@@ -23,18 +26,18 @@ class CellResult:
     grade_id: str
     passed: bool
     error: str = ""
+    points: float = 0.0
 
 
 def grade_id(cell) -> str | None:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    return nbmeta(cell).get("grade_id")
 
 
 def solution_cell_for(nb, function: str):
     """The solution cell that defines ``function`` (``def function(``)."""
     pattern = re.compile(rf"^def {re.escape(function)}\(", re.M)
     for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("solution") and pattern.search(cell.source):
+        if cell.cell_type == "code" and nbmeta(cell).get("solution") and pattern.search(cell.source):
             return cell
     raise LookupError(f"no solution cell defines {function}()")
 
@@ -77,15 +80,19 @@ def run_notebook(path: Path | str, replace: dict[str, str] | None = None,
                 continue
             source = _MAGIC.sub("pass  # ", cell.source)
             gid = grade_id(cell) or f"cell-{index}"
+            meta = nbmeta(cell)
+            max_points = float(meta.get("points", 0))
+            out = io.StringIO()
             try:
-                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                    exec(compile(source, f"<cell {gid}>", "exec"), namespace)
-                ok, err = True, ""
+                with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+                    value = run_cell(source, namespace, f"<cell {gid}>")
+                points = points_from(value, max_points)
+                ok, err = points >= max_points, "" if points >= max_points else f"partial credit {points:g}: " + (
+                    out.getvalue().strip()[-300:])
             except Exception as exc:  # noqa: BLE001 - any failure of student code is a result
-                ok, err = False, f"{type(exc).__name__}: {exc}"
-            meta = cell.get("metadata", {}).get("nbgrader", {})
+                ok, err, points = False, f"{type(exc).__name__}: {exc}", 0.0
             if meta.get("grade"):
-                results[gid] = CellResult(gid, ok, err)
+                results[gid] = CellResult(gid, ok, err, points)
             plt.close("all")
     finally:
         os.chdir(old_cwd)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import builtins
 import copy
 import importlib
+import sys
 from typing import Any
 
 import numpy as np
@@ -25,8 +26,12 @@ class RemoteError(Exception):
     """An exception raised by student code whose type is not a built-in exception."""
 
 
-class SandboxLost(Exception):
-    """The sandbox died or timed out while the grader was waiting for student code."""
+class SandboxLost(BaseException):
+    """The sandbox died or timed out while the grader was waiting for student code.
+
+    A ``BaseException``, so a test cell's ``except Exception`` (partial credit counts failing cases) cannot
+    swallow it: the grader restarts the sandbox and flags the submission.
+    """
 
     def __init__(self, error: SandboxError) -> None:
         super().__init__(str(error))
@@ -47,6 +52,51 @@ def _trusted_class(mro: list[str]) -> type | None:
     return None
 
 
+def _after(value: Any) -> Any:
+    """What a call may have changed in an argument, for the diagnosis: an array's values, a module's modes and
+    hooks (modules the test built; a student's own model stays in the sandbox as a reference)."""
+    if isinstance(value, np.ndarray):
+        return np.array(value)
+    if type(value) is not Remote and "torch" in sys.modules:
+        import torch
+
+        if isinstance(value, torch.nn.Module):
+            from autograder.wire import module_state
+
+            return module_state(value, with_weights=False)
+    return None
+
+
+def apply_module_state(module: Any, state: dict) -> None:
+    """Make the grader's copy of ``module`` look as the student's function left the sandbox's copy: modes,
+    weights, and a no-op stand-in for every hook it left behind (so ``module._forward_hooks`` is not empty)."""
+    import torch
+
+    from autograder.wire import hook_left_behind
+
+    if not isinstance(module, torch.nn.Module):
+        return
+    subs = [m for _, m in module.named_modules()]
+    modes, hooks = list(state["modes"]), list(state["hooks"])
+    if len(modes) != len(subs) or len(hooks) != len(subs):
+        return
+    for m, mode, (forward, pre, backward) in zip(subs, modes, hooks, strict=True):
+        m.training = bool(mode)
+        for _ in range(int(forward) - len(m._forward_hooks)):
+            m.register_forward_hook(hook_left_behind)
+        for _ in range(int(pre) - len(m._forward_pre_hooks)):
+            m.register_forward_pre_hook(hook_left_behind)
+        for _ in range(int(backward) - len(m._backward_hooks)):
+            m.register_full_backward_hook(hook_left_behind)
+    weights = state.get("weights")
+    if isinstance(weights, dict):
+        current = module.state_dict()
+        with torch.no_grad():
+            for k, v in weights.items():
+                if k in current and isinstance(v, np.ndarray) and tuple(v.shape) == tuple(current[k].shape):
+                    current[k].copy_(torch.as_tensor(v))
+
+
 class Session:
     """Talks to one sandbox on behalf of the grader's test code."""
 
@@ -54,6 +104,7 @@ class Session:
         self.sandbox = sandbox
         self.calls: list = []          # autograder.diagnose.Call, for calls to named student functions
         self.recording = True
+        self.cell: str | None = None   # grade id of the test cell running now
 
     def ask(self, op: str, _reply: dict | None = None, **fields) -> Any:
         try:
@@ -74,8 +125,17 @@ class Session:
             original = args[key] if isinstance(key, int) and 0 <= key < len(args) else kwargs.get(key)
             try:
                 new = self.dec(new)
-                if isinstance(original, np.ndarray) and isinstance(new, np.ndarray) and new.shape == original.shape:
+                if isinstance(original, np.ndarray) and isinstance(new, np.ndarray) and new.size == original.size:
+                    if new.shape != original.shape:
+                        original.shape = new.shape   # ``X.shape = ...`` in the student's function
                     np.copyto(original, new, casting="unsafe")
+            except Exception:  # noqa: BLE001 - a malformed change is ignored
+                continue
+        changes = reply.get("module_changes")
+        for key, state in changes if isinstance(changes, list) else []:
+            original = args[key] if isinstance(key, int) and 0 <= key < len(args) else kwargs.get(key)
+            try:
+                apply_module_state(original, self.dec(state))
             except Exception:  # noqa: BLE001 - a malformed change is ignored
                 continue
         return value
@@ -106,7 +166,7 @@ class Session:
             saved = copy.deepcopy((args, kwargs))
         except Exception:  # noqa: BLE001 - arguments that cannot be copied are not replayed
             return self._call(target, args, kwargs, payload)
-        record = Call(name, saved[0], saved[1])
+        record = Call(name, saved[0], saved[1], cell=self.cell)
         try:
             record.value = self._call(target, args, kwargs, payload)
         except SandboxLost:
@@ -115,6 +175,8 @@ class Session:
             record.error = type(exc).__name__
             self.calls.append(record)
             raise
+        # the arrays passed in, as the call left them (a function may change its arguments in place)
+        record.after = {k: _after(a) for k, a in [*enumerate(args), *kwargs.items()] if _after(a) is not None}
         self.calls.append(record)
         return record.value
 

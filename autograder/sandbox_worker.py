@@ -136,6 +136,7 @@ class Worker:
 
         watched = [(i, a, a.copy()) for i, a in enumerate(args) if type(a) is np.ndarray]
         watched += [(k, a, a.copy()) for k, a in kwargs.items() if type(a) is np.ndarray]
+        modules = self._modules_sent(req, args, kwargs)
         out, err = _Bounded(), _Bounded()
         old = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = out, err
@@ -146,7 +147,28 @@ class Worker:
         # arrays the function changed in place: the grader copies the change back into the caller's array
         changed = [[key, self.enc(a)] for key, a, before in watched
                    if a.shape != before.shape or not np.array_equal(a, before, equal_nan=True)]
-        return {"value": self.enc(value), "stdout": out.text(), "changed": changed}
+        # modules sent by value (a model the test built): mode, hooks and weights as the call left them
+        from autograder.wire import module_state
+
+        module_changes = [[key, self.enc(module_state(m))] for key, m, before in modules
+                          if not _same_state(module_state(m), before)]
+        return {"value": self.enc(value), "stdout": out.text(), "changed": changed, "module_changes": module_changes}
+
+    @staticmethod
+    def _modules_sent(req: dict, args: list, kwargs: dict) -> list:
+        """(key, module, state before the call) for torch modules the grader sent by value, not by reference."""
+        torch = sys.modules.get("torch")
+        if torch is None:
+            return []
+        from autograder.wire import module_state
+
+        raw_args = req.get("args", [])
+        out = []
+        for key, value in [*enumerate(args), *kwargs.items()]:
+            raw = raw_args[key] if isinstance(key, int) and key < len(raw_args) else None
+            if isinstance(value, torch.nn.Module) and not (isinstance(raw, dict) and "__ref__" in raw):
+                out.append((key, value, module_state(value)))
+        return out
 
     def op_getattr(self, req: dict) -> dict:
         return {"value": self.enc(getattr(self._target(req), req["attr"]))}
@@ -221,6 +243,15 @@ def _snapshot() -> dict[str, int]:
         for attr, value in list(vars(mod).items()):
             snap[f"{name}.{attr}"] = id(value)
     return snap
+
+
+def _same_state(a: dict, b: dict) -> bool:
+    import numpy as np
+
+    if a["modes"] != b["modes"] or a["hooks"] != b["hooks"] or a.keys() != b.keys():
+        return False
+    wa, wb = a.get("weights", {}), b.get("weights", {})
+    return wa.keys() == wb.keys() and all(np.array_equal(wa[k], wb[k]) for k in wa)
 
 
 def _changed(snap: dict[str, int]) -> list[str]:

@@ -187,3 +187,20 @@ def _torch():
 
 
 BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+def hook_left_behind(*args: Any) -> None:
+    """A no-op forward hook: stands in, on the grader's copy of a module, for a hook the student's code left on it."""
+    return None
+
+
+def module_state(module: Any, with_weights: bool = True) -> dict:
+    """What a function may change on a module it was given: each submodule's mode and hook counts, and (for
+    modules under 5M parameters) the weights and buffers as arrays."""
+    subs = [m for _, m in module.named_modules()]
+    state = {"modes": [bool(m.training) for m in subs],
+             "hooks": [[len(m._forward_hooks), len(m._forward_pre_hooks), len(m._backward_hooks)] for m in subs]}
+    tensors = module.state_dict()
+    if with_weights and sum(t.numel() for t in tensors.values()) <= 5_000_000:
+        state["weights"] = {k: t.detach().cpu().numpy().copy() for k, t in tensors.items()}
+    return state

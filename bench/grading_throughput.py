@@ -27,6 +27,7 @@ from autograder.release import ROOT, assignments, generate_elsewhere
 
 
 def make_course(dest: Path, assignment: str, n: int) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
     generate_elsewhere(assignment, dest)
     name, honest = honest_submission(assignment)
     released = nbformat.read(ROOT / "release" / assignment / name, as_version=4)

@@ -24,6 +24,7 @@ from nbformat.v4 import new_code_cell
 
 from autograder.cli import MARKER, main
 from autograder.gradebook_io import integrity_ok
+from autograder.grading import nbmeta
 from autograder.mutation import honest_submission
 from autograder.release import generate_elsewhere
 from autograder.sandbox import strong_isolation_available
@@ -32,10 +33,6 @@ A = "01_convolution"
 NB = "convolution.ipynb"
 CORR2D_TESTS = ("test_corr2d_lecture", "test_corr2d_torch", "test_corr2d_errors")
 WRONG_CORR2D = "def corr2d(X, K):\n    import numpy as np\n    return np.zeros((1, 1))\n"
-
-
-def meta(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
 
 
 def honest() -> nbformat.NotebookNode:
@@ -48,7 +45,7 @@ def with_cell(nb, code: str, after: str | None = None) -> nbformat.NotebookNode:
     nb = copy.deepcopy(nb)
     index = len(nb.cells)
     if after:
-        index = next(i for i, c in enumerate(nb.cells) if meta(c).get("grade_id") == after) + 1
+        index = next(i for i, c in enumerate(nb.cells) if nbmeta(c).get("grade_id") == after) + 1
     nb.cells.insert(index, new_code_cell(code))
     return nb
 
@@ -56,7 +53,7 @@ def with_cell(nb, code: str, after: str | None = None) -> nbformat.NotebookNode:
 def replace_answer(nb, grade_id: str, code: str) -> nbformat.NotebookNode:
     nb = copy.deepcopy(nb)
     for c in nb.cells:
-        if meta(c).get("grade_id") == grade_id:
+        if nbmeta(c).get("grade_id") == grade_id:
             c.source = code
     return nb
 
@@ -72,10 +69,10 @@ def cases(course: Path) -> dict[str, object]:
     huge.cells.append(nbformat.v4.new_raw_cell("x" * (100 * 2**20)))
     edited = copy.deepcopy(good)
     for c in edited.cells:
-        if meta(c).get("grade_id") == "test_corr2d_torch":
+        if nbmeta(c).get("grade_id") == "test_corr2d_torch":
             c.source = "pass"
     deleted = copy.deepcopy(good)
-    deleted.cells = [c for c in deleted.cells if meta(c).get("grade_id") != "test_corr2d_torch"]
+    deleted.cells = [c for c in deleted.cells if nbmeta(c).get("grade_id") != "test_corr2d_torch"]
     out = {
         "honest": good,
         "patch_allclose": with_cell(replace_answer(good, "corr2d", WRONG_CORR2D),
@@ -130,7 +127,7 @@ def cases(course: Path) -> dict[str, object]:
 
 def good_source(grade_id: str) -> str:
     source = nbformat.read(ROOT / "source" / A / NB, as_version=4)
-    return next(c.source for c in source.cells if meta(c).get("grade_id") == grade_id)
+    return next(c.source for c in source.cells if nbmeta(c).get("grade_id") == grade_id)
 
 
 # status, whether corr2d's tests may score, and whether everything else must score as for an honest notebook

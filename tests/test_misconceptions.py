@@ -8,12 +8,13 @@ import nbformat
 import pytest
 from conftest import assignments, source_notebook
 
-from autograder.misconceptions import catalogue, function_of
+from autograder.misconceptions import alternatives, catalogue, function_of
 from autograder.mutation import run
 from autograder.nbrun import run_notebook
 
 ENV = {"NBGRADER_EXECUTION": "autograde"}
 CASES = [(a, i, m) for a in assignments() for i, m in enumerate(catalogue(a))]
+ALT_CASES = [(a, i, alt) for a in assignments() for i, alt in enumerate(alternatives(a))]
 
 
 def graded_functions(assignment: str) -> set[str]:
@@ -42,6 +43,28 @@ def test_catalogue_covers_every_graded_function(assignment):
     assert not thin, f"fewer than 4 catalogued wrong implementations for {thin}"
 
 
+@pytest.mark.parametrize("assignment", assignments())
+def test_two_alternative_correct_implementations_per_function(assignment):
+    counts: dict[str, int] = {}
+    for alt in alternatives(assignment):
+        counts[alt.function] = counts.get(alt.function, 0) + 1
+    thin = {f: counts.get(f, 0) for f in graded_functions(assignment) if counts.get(f, 0) < 2}
+    assert not thin, f"fewer than 2 alternative correct implementations for {thin}"
+
+
+@pytest.mark.parametrize(("assignment", "index", "alternative"), ALT_CASES,
+                         ids=[f"{a}:{alt.function}:{alt.name}" for a, _, alt in ALT_CASES])
+def test_alternative_passes_in_process(assignment, index, alternative):
+    """A correct implementation written differently passes every test cell of its function."""
+    functions = {m.function for m in catalogue(assignment)} | {alt.function for alt in alternatives(assignment)}
+    results = run_notebook(source_notebook(assignment), replace={alternative.function: alternative.code()},
+                           env=ENV, until=f"test_{alternative.function}")
+    mine = {k: r for k, r in results.items() if function_of(k, functions) == alternative.function}
+    assert mine, f"no test cell for {alternative.function}"
+    failed = {k: r.error for k, r in mine.items() if not r.passed}
+    assert not failed, f"{alternative.name!r} loses points: {failed}"
+
+
 @pytest.mark.parametrize(("assignment", "index", "mistake"), CASES,
                          ids=[f"{a}:{m.function}:{m.name}" for a, _, m in CASES])
 def test_mistake_loses_points_in_process(assignment, index, mistake):
@@ -54,15 +77,11 @@ def test_mistake_loses_points_in_process(assignment, index, mistake):
     assert [k for k in cells if not results[k].passed], f"{mistake.name!r} earns full marks on {list(cells)}"
 
 
-# Through the real grading path (cnn-grade in sandboxes), with the feedback naming each mistake. Verified for
-# these assignments; `python -m autograder.mutation` prints the table for every one.
-NAMED = ["01_convolution", "05_pooling"]
-NAMED_CASES = [c for c in CASES if c[0] in NAMED]
-
-
+# Through the real grading path (cnn-grade in sandboxes): each mistake loses points and is named in the feedback;
+# each alternative earns full marks. `python -m autograder.mutation` prints the same as a table.
 @pytest.fixture(scope="module")
 def mutation_runs(tmp_path_factory):
-    cache: dict[str, tuple] = {}
+    cache: dict[str, object] = {}
 
     def get(assignment: str):
         if assignment not in cache:
@@ -73,12 +92,21 @@ def mutation_runs(tmp_path_factory):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("assignment", "index", "mistake"), NAMED_CASES,
-                         ids=[f"{a}:{m.function}:{m.name}" for a, _, m in NAMED_CASES])
+@pytest.mark.parametrize(("assignment", "index", "mistake"), CASES,
+                         ids=[f"{a}:{m.function}:{m.name}" for a, _, m in CASES])
 def test_mistake_is_caught_and_named_by_cnn_grade(mutation_runs, assignment, index, mistake):
-    rows, honest = mutation_runs(assignment)
+    result = mutation_runs(assignment)
+    honest = result.honest
     lost = [t["grade_id"] for t in honest["tests"] if t["passed"] is False and t["message"] != "no answer given"]
     assert not lost, f"the honest submission loses points on {lost}: {honest['status']} {honest['reasons']}"
-    row = rows[index]
+    row = result.mistakes[index]
     assert row.caught, f"{mistake.name!r} earns full marks on {mistake.function}'s tests ({row.status})"
     assert row.named, f"{mistake.name!r} is not named in the feedback: {row.detail}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("assignment", "index", "alternative"), ALT_CASES,
+                         ids=[f"{a}:{alt.function}:{alt.name}" for a, _, alt in ALT_CASES])
+def test_other_correct_version_earns_full_marks_from_cnn_grade(mutation_runs, assignment, index, alternative):
+    row = mutation_runs(assignment).alternatives[index]
+    assert row.full_marks, f"{alternative.name!r} (correct) loses points: {row.status} {row.detail}"

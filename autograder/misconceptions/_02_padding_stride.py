@@ -1,5 +1,6 @@
 """Wrong implementations learners write for 02_padding_stride (padding, stride, dilation, 'SAME')."""
 
+from autograder.misconceptions import Alternative as A
 from autograder.misconceptions import Misconception as M
 
 MISCONCEPTIONS = [
@@ -457,5 +458,222 @@ def same_padding(n, k, stride=1, dilation=1):
     out = -(-n // max(stride, 1)) if isinstance(stride, int) else n
     total = max((out - 1) * (stride if isinstance(stride, int) else 1) + dilation * (k - 1) + 1 - n, 0)
     return total // 2, total - total // 2
+'''),
+]
+
+ALTERNATIVES = [
+    # ---- pad2d ------------------------------------------------------------------------------------
+    A("pad2d", "np.pad with its own parsing of the padding", '''
+def pad2d(X, padding):
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2:
+        raise ValueError(f"X must be a 2-D array, got {X.ndim} dimension(s), shape {X.shape}")
+    if np.ndim(padding) == 0:
+        padding = (padding, padding)
+    if np.ndim(padding) != 1 or len(padding) != 2:
+        raise ValueError(f"padding must be an int or (p_rows, p_cols), got {padding!r}")
+    for p in padding:
+        if not np.issubdtype(np.asarray(p).dtype, np.integer) or p < 0:
+            raise ValueError(f"each padding must be a non-negative int, got {p!r}")
+    pr, pc = int(padding[0]), int(padding[1])
+    return np.pad(X, ((pr, pr), (pc, pc)), mode="constant", constant_values=0.0)
+'''),
+    A("pad2d", "zero strips glued on with np.hstack / np.vstack", '''
+def pad2d(X, padding):
+    X = np.array(X, dtype=float)
+    if len(X.shape) != 2:
+        raise ValueError(f"pad2d pads 2-D arrays, got shape {X.shape}")
+    pr, pc = as_pair(padding, "padding", 0)
+    H = X.shape[0]
+    side = np.zeros((H, pc))
+    X = np.hstack([side, X, side])
+    cap = np.zeros((pr, X.shape[1]))
+    return np.vstack([cap, X, cap])
+'''),
+    A("pad2d", "torch F.pad on a float64 tensor", '''
+def pad2d(X, padding):
+    t = torch.as_tensor(np.asarray(X, dtype=np.float64))
+    if t.dim() != 2:
+        raise ValueError(f"X has to be 2-D, got shape {tuple(t.shape)}")
+    pr, pc = as_pair(padding, "padding", 0)
+    return F.pad(t, (pc, pc, pr, pr)).numpy().copy()
+'''),
+    # ---- conv_output_size -------------------------------------------------------------------------
+    A("conv_output_size", "counts the window positions in a loop", '''
+def conv_output_size(n, k, padding=0, stride=1, dilation=1):
+    for name, value, lowest in [("n", n, 1), ("k", k, 1), ("padding", padding, 0),
+                                ("stride", stride, 1), ("dilation", dilation, 1)]:
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise ValueError(f"{name} must be an integer, got {value!r}")
+        if value < lowest:
+            raise ValueError(f"{name} must be at least {lowest}, got {value}")
+    length = int(n) + 2 * int(padding)
+    span = int(dilation) * (int(k) - 1) + 1
+    if span > length:
+        raise ValueError(f"the dilated kernel ({span} cells) does not fit the padded input ({length} cells)")
+    count, start = 0, 0
+    while start + span <= length:
+        count += 1
+        start += int(stride)
+    return count
+'''),
+    A("conv_output_size", "math.floor of a true division", '''
+def conv_output_size(n, k, padding=0, stride=1, dilation=1):
+    import math
+    n, k = as_int(n, "n", 1), as_int(k, "k", 1)
+    p, s, d = as_int(padding, "padding", 0), as_int(stride, "stride", 1), as_int(dilation, "dilation", 1)
+    effective_k = k + (k - 1) * (d - 1)
+    if effective_k > n + 2 * p:
+        raise ValueError(f"effective kernel size {effective_k} exceeds padded input size {n + 2 * p}")
+    return math.floor((n + 2 * p - effective_k) / s) + 1
+'''),
+    A("conv_output_size", "ceil form: ceil((n + 2p - span + 1) / s)", '''
+def conv_output_size(n, k, padding=0, stride=1, dilation=1):
+    n = as_int(n, "n", 1)
+    k = as_int(k, "k", 1)
+    padding = as_int(padding, "padding", 0)
+    stride = as_int(stride, "stride", 1)
+    dilation = as_int(dilation, "dilation", 1)
+    free = n + 2 * padding - dilation * (k - 1)      # = n + 2p - span + 1 cells where a window may start
+    if free < 1:
+        raise ValueError(f"no valid position: n={n}, k={k}, padding={padding}, dilation={dilation}")
+    return -(-free // stride)
+'''),
+    # ---- dilate_kernel ----------------------------------------------------------------------------
+    A("dilate_kernel", "loop placing each tap at (m*d_rows, n*d_cols)", '''
+def dilate_kernel(K, dilation):
+    K = np.array(K, dtype=float)
+    if K.ndim != 2 or 0 in K.shape:
+        raise ValueError(f"K must be a non-empty 2-D array, got shape {K.shape}")
+    dr, dc = as_pair(dilation, "dilation", 1)
+    kh, kw = K.shape
+    out = np.zeros((dr * (kh - 1) + 1, dc * (kw - 1) + 1), dtype=np.float64)
+    for m in range(kh):
+        for n in range(kw):
+            out[m * dr, n * dc] = K[m, n]
+    return out
+'''),
+    A("dilate_kernel", "np.kron with a one-hot block, trailing zeros cut off", '''
+def dilate_kernel(K, dilation):
+    K = np.asarray(K).astype(np.float64)
+    if K.ndim != 2 or K.size == 0:
+        raise ValueError(f"expected a non-empty 2-D kernel, got shape {K.shape}")
+    dr, dc = as_pair(dilation, "dilation", 1)
+    block = np.zeros((dr, dc))
+    block[0, 0] = 1.0
+    spread = np.kron(K, block)
+    return spread[:dr * (K.shape[0] - 1) + 1, :dc * (K.shape[1] - 1) + 1].copy()
+'''),
+    A("dilate_kernel", "np.insert of d-1 zero rows and columns between taps", '''
+def dilate_kernel(K, dilation):
+    K = np.asarray(K, dtype=np.float64)
+    if K.ndim != 2 or K.size == 0:
+        raise ValueError(f"dilate_kernel needs a non-empty 2-D K, got shape {K.shape}")
+    dr, dc = as_pair(dilation, "dilation", 1)
+    rows = np.repeat(np.arange(1, K.shape[0]), dr - 1)
+    cols = np.repeat(np.arange(1, K.shape[1]), dc - 1)
+    out = np.insert(K, rows, 0.0, axis=0)
+    out = np.insert(out, cols, 0.0, axis=1)
+    return out
+'''),
+    # ---- corr2d_general ---------------------------------------------------------------------------
+    A("corr2d_general", "sliding_window_view over the span, subsampled by stride and dilation", '''
+def corr2d_general(X, K, padding=0, stride=1, dilation=1):
+    X = np.asarray(X, dtype=np.float64)
+    K = np.asarray(K, dtype=np.float64)
+    if X.ndim != 2 or K.ndim != 2 or X.size == 0 or K.size == 0:
+        raise ValueError(f"need non-empty 2-D X and K, got shapes {X.shape} and {K.shape}")
+    pr, pc = as_pair(padding, "padding", 0)
+    sr, sc = as_pair(stride, "stride", 1)
+    dr, dc = as_pair(dilation, "dilation", 1)
+    Xp = np.pad(X, ((pr, pr), (pc, pc)))
+    span = (dr * (K.shape[0] - 1) + 1, dc * (K.shape[1] - 1) + 1)
+    if span[0] > Xp.shape[0] or span[1] > Xp.shape[1]:
+        raise ValueError(f"dilated kernel spans {span}, the padded input is only {Xp.shape}")
+    windows = np.lib.stride_tricks.sliding_window_view(Xp, span)[::sr, ::sc, ::dr, ::dc]
+    return np.einsum("ijmn,mn->ij", windows, K)
+'''),
+    A("corr2d_general", "kernel offsets outer, strided slices of a hand-padded input", '''
+def corr2d_general(X, K, padding=0, stride=1, dilation=1):
+    X = np.array(X, dtype=float)
+    K = np.array(K, dtype=float)
+    if X.ndim != 2:
+        raise ValueError(f"X must be 2-D, got shape {X.shape}")
+    if K.ndim != 2:
+        raise ValueError(f"K must be 2-D, got shape {K.shape}")
+    (pr, pc), (sr, sc) = as_pair(padding, "padding", 0), as_pair(stride, "stride", 1)
+    dr, dc = as_pair(dilation, "dilation", 1)
+    H, W = X.shape
+    kh, kw = K.shape
+    Xp = np.zeros((H + 2 * pr, W + 2 * pc))
+    Xp[pr:pr + H, pc:pc + W] = X
+    free_r, free_c = Xp.shape[0] - dr * (kh - 1) - 1, Xp.shape[1] - dc * (kw - 1) - 1
+    if kh == 0 or kw == 0 or free_r < 0 or free_c < 0:
+        raise ValueError(f"kernel {K.shape} with dilation {(dr, dc)} does not fit the padded input {Xp.shape}")
+    oh, ow = free_r // sr + 1, free_c // sc + 1
+    out = np.zeros((oh, ow))
+    for m in range(kh):
+        for n in range(kw):
+            r0, c0 = m * dr, n * dc
+            out += K[m, n] * Xp[r0:r0 + sr * (oh - 1) + 1:sr, c0:c0 + sc * (ow - 1) + 1:sc]
+    return out
+'''),
+    A("corr2d_general", "torch F.conv2d, its RuntimeError turned into ValueError", '''
+def corr2d_general(X, K, padding=0, stride=1, dilation=1):
+    x = torch.as_tensor(np.asarray(X, dtype=np.float64))
+    w = torch.as_tensor(np.asarray(K, dtype=np.float64))
+    if x.dim() != 2 or w.dim() != 2:
+        raise ValueError(f"X and K must be 2-D, got {tuple(x.shape)} and {tuple(w.shape)}")
+    padding = as_pair(padding, "padding", 0)
+    stride = as_pair(stride, "stride", 1)
+    dilation = as_pair(dilation, "dilation", 1)
+    try:
+        out = F.conv2d(x[None, None], w[None, None], padding=padding, stride=stride, dilation=dilation)
+    except RuntimeError as e:
+        raise ValueError(f"kernel {tuple(w.shape)} (dilation {dilation}) does not fit X {tuple(x.shape)} "
+                         f"with padding {padding}: {e}") from None
+    return out[0, 0].numpy()
+'''),
+    # ---- same_padding -----------------------------------------------------------------------------
+    A("same_padding", "math.ceil and an if for the negative case", '''
+def same_padding(n, k, stride=1, dilation=1):
+    import math
+    for name, value in {"n": n, "k": k, "stride": stride, "dilation": dilation}.items():
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise ValueError(f"{name} must be a single int (one axis), got {value!r}")
+        if value < 1:
+            raise ValueError(f"{name} must be >= 1, got {value}")
+    outputs = math.ceil(n / stride)
+    needed = (outputs - 1) * stride + (k - 1) * dilation + 1
+    total = needed - n
+    if total < 0:
+        total = 0
+    before = total // 2
+    return int(before), int(total - before)
+'''),
+    A("same_padding", "searches the least total padding in a loop", '''
+def same_padding(n, k, stride=1, dilation=1):
+    n, k = as_int(n, "n", 1), as_int(k, "k", 1)
+    stride, dilation = as_int(stride, "stride", 1), as_int(dilation, "dilation", 1)
+    wanted = (n + stride - 1) // stride
+    span = dilation * (k - 1) + 1
+    total = 0
+    while n + total < span or (n + total - span) // stride + 1 < wanted:
+        total += 1
+    after = (total + 1) // 2
+    return total - after, after
+'''),
+    A("same_padding", "TensorFlow's formula by the remainder n % stride", '''
+def same_padding(n, k, stride=1, dilation=1):
+    n = as_int(n, "n", 1)
+    k = as_int(k, "k", 1)
+    s = as_int(stride, "stride", 1)
+    d = as_int(dilation, "dilation", 1)
+    effective = (k - 1) * d + 1
+    if n % s == 0:
+        total = max(effective - s, 0)
+    else:
+        total = max(effective - n % s, 0)
+    return (total // 2, total - total // 2)
 '''),
 ]

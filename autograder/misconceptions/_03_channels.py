@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import textwrap
 
-from autograder.misconceptions import Misconception
+from autograder.misconceptions import Alternative, Misconception
+from autograder.misconceptions import Alternative as A
 
 _CORR2D = """
 def _corr2d(x, k):
@@ -611,5 +612,447 @@ MISCONCEPTIONS: list[Misconception] = [
           if X.ndim != 4:
               raise ValueError("X must be 4-D")
           return np.moveaxis(X, -1, 0)
+      '''),
+]
+
+ALTERNATIVES: list[Alternative] = [
+    # ----- corr2d_multi_in ------------------------------------------------------------------------------------
+    A("corr2d_multi_in", "running sum of the notebook's corr2d, one channel at a time", '''
+      def corr2d_multi_in(X, K):
+          X = np.asarray(X, dtype=float)
+          K = np.asarray(K, dtype=float)
+          if X.ndim != 3 or K.ndim != 3:
+              raise ValueError(f"X and K must both be 3-D (C, H, W) / (C, kh, kw), got {X.shape} and {K.shape}")
+          if len(X) != len(K):
+              raise ValueError(f"X has {len(X)} channels but K has {len(K)} channels")
+          total = corr2d(X[0], K[0])
+          for c in range(1, len(X)):
+              total = total + corr2d(X[c], K[c])
+          return total
+      '''),
+    A("corr2d_multi_in", "loop over output pixels, whole (C, kh, kw) block times K", '''
+      def corr2d_multi_in(X, K):
+          X, K = np.array(X, dtype=np.float64), np.array(K, dtype=np.float64)
+          if X.ndim != 3 or K.ndim != 3:
+              raise ValueError("X must be (C_in, H, W) and K (C_in, kh, kw)")
+          C, kh, kw = K.shape
+          if X.shape[0] != C:
+              raise ValueError(f"channel mismatch: X has {X.shape[0]}, K has {C}")
+          Ho, Wo = X.shape[1] - kh + 1, X.shape[2] - kw + 1
+          if kh < 1 or kw < 1 or Ho < 1 or Wo < 1:
+              raise ValueError(f"kernel {kh}x{kw} does not fit in {X.shape[1]}x{X.shape[2]}")
+          S = np.zeros((Ho, Wo))
+          for i in range(Ho):
+              for j in range(Wo):
+                  S[i, j] = np.sum(X[:, i:i + kh, j:j + kw] * K)
+          return S
+      '''),
+    A("corr2d_multi_in", "shifted slices accumulated over kernel offsets, tensordot over channels", '''
+      def corr2d_multi_in(X, K):
+          X = np.asarray(X, dtype=np.float64)
+          K = np.asarray(K, dtype=np.float64)
+          if X.ndim != 3:
+              raise ValueError(f"X should be 3-D, got {X.ndim}-D")
+          if K.ndim != 3:
+              raise ValueError(f"K should be 3-D, got {K.ndim}-D")
+          if X.shape[0] != K.shape[0]:
+              raise ValueError(f"number of channels differ: {X.shape[0]} (X) vs {K.shape[0]} (K)")
+          _, H, W = X.shape
+          _, kh, kw = K.shape
+          if not (1 <= kh <= H and 1 <= kw <= W):
+              raise ValueError("kernel larger than the input")
+          Ho, Wo = H - kh + 1, W - kw + 1
+          S = np.zeros((Ho, Wo))
+          for m in range(kh):
+              for n in range(kw):
+                  S += np.tensordot(K[:, m, n], X[:, m:m + Ho, n:n + Wo], axes=1)
+          return S
+      '''),
+
+    # ----- corr2d_multi_in_out ----------------------------------------------------------------------------------
+    A("corr2d_multi_in_out", "np.stack of corr2d_multi_in, one filter at a time", '''
+      def corr2d_multi_in_out(X, K):
+          X = np.asarray(X, dtype=np.float64)
+          K = np.asarray(K, dtype=np.float64)
+          if X.ndim != 3 or K.ndim != 4:
+              raise ValueError(f"expected X (C_in, H, W) and K (C_out, C_in, kh, kw), got {X.shape} and {K.shape}")
+          if K.shape[1] != X.shape[0]:
+              raise ValueError(f"X has {X.shape[0]} channels but each filter has {K.shape[1]} channels")
+          return np.stack([corr2d_multi_in(X, k) for k in K])
+      '''),
+    A("corr2d_multi_in_out", "im2col: columns built over kernel offsets, then one matrix product", '''
+      def corr2d_multi_in_out(X, K):
+          X = np.asarray(X, dtype=np.float64)
+          K = np.asarray(K, dtype=np.float64)
+          if X.ndim != 3 or K.ndim != 4:
+              raise ValueError("X must be 3-D and K 4-D")
+          C_out, C_in, kh, kw = K.shape
+          if X.shape[0] != C_in:
+              raise ValueError(f"X has {X.shape[0]} channels, K expects {C_in}")
+          Ho, Wo = X.shape[1] - kh + 1, X.shape[2] - kw + 1
+          if min(kh, kw, Ho, Wo) < 1:
+              raise ValueError("the kernel does not fit the input")
+          cols = np.empty((C_in, kh, kw, Ho, Wo))
+          for m in range(kh):
+              for n in range(kw):
+                  cols[:, m, n] = X[:, m:m + Ho, n:n + Wo]
+          out = K.reshape(C_out, C_in * kh * kw) @ cols.reshape(C_in * kh * kw, Ho * Wo)
+          return out.reshape(C_out, Ho, Wo)
+      '''),
+    A("corr2d_multi_in_out", "preallocated output, input channels outer loop, filters inner", '''
+      def corr2d_multi_in_out(X, K):
+          X = np.asarray(X, dtype=np.float64)
+          K = np.asarray(K, dtype=np.float64)
+          if X.ndim != 3:
+              raise ValueError(f"X must be (C_in, H, W), got {X.shape}")
+          if K.ndim != 4:
+              raise ValueError(f"K must be (C_out, C_in, kh, kw), got {K.shape}")
+          C_out, C_in, kh, kw = K.shape
+          if X.shape[0] != C_in:
+              raise ValueError(f"X has {X.shape[0]} channels but K.shape[1] = {C_in}")
+          if kh > X.shape[1] or kw > X.shape[2]:
+              raise ValueError("kernel bigger than the input")
+          out = np.zeros((C_out, X.shape[1] - kh + 1, X.shape[2] - kw + 1))
+          for c in range(C_in):
+              for o in range(C_out):
+                  out[o] += corr2d(X[c], K[o, c])
+          return out
+      '''),
+
+    # ----- corr2d_1x1 -----------------------------------------------------------------------------------------
+    A("corr2d_1x1", "einsum over the channel axis", '''
+      def corr2d_1x1(X, K):
+          X = np.asarray(X, dtype=np.float64)
+          K = np.asarray(K, dtype=np.float64)
+          if X.ndim != 3 or K.ndim != 2:
+              raise ValueError(f"X must be (C_in, H, W) and K (C_out, C_in), got {X.shape} and {K.shape}")
+          if K.shape[1] != X.shape[0]:
+              raise ValueError(f"K mixes {K.shape[1]} channels but X has {X.shape[0]} channels")
+          return np.einsum("oc,chw->ohw", K, X)
+      '''),
+    A("corr2d_1x1", "np.tensordot of K with X", '''
+      def corr2d_1x1(X, K):
+          X = np.array(X, dtype=float)
+          K = np.array(K, dtype=float)
+          if X.ndim != 3:
+              raise ValueError(f"X should be 3-D, got shape {X.shape}")
+          if K.ndim != 2:
+              raise ValueError(f"K should be a matrix, got shape {K.shape}")
+          if X.shape[0] != K.shape[1]:
+              raise ValueError(f"X has {X.shape[0]} channels, K has {K.shape[1]} input channels")
+          return np.tensordot(K, X, axes=([1], [0]))
+      '''),
+    A("corr2d_1x1", "loop over input channels, weighted sum of whole maps", '''
+      def corr2d_1x1(X, K):
+          X = np.asarray(X, dtype=np.float64)
+          K = np.asarray(K, dtype=np.float64)
+          if X.ndim != 3 or K.ndim != 2 or K.shape[1] != X.shape[0]:
+              raise ValueError(f"X {X.shape} and K {K.shape}: need X (C_in, H, W), K (C_out, C_in) with the "
+                               "same number of channels")
+          out = np.zeros((K.shape[0],) + X.shape[1:])
+          for c in range(X.shape[0]):
+              out += K[:, c, None, None] * X[c]
+          return out
+      '''),
+
+    # ----- conv_output_shape ----------------------------------------------------------------------------------
+    A("conv_output_shape", "PyTorch's documented formula with math.floor, own pair handling", '''
+      def conv_output_shape(in_shape, out_channels, k, padding=0, stride=1, dilation=1):
+          import math
+
+          def pair(v, name, lo):
+              if isinstance(v, (tuple, list)):
+                  if len(v) != 2:
+                      raise ValueError(f"{name} must have two entries, got {v!r}")
+                  a, b = v
+              else:
+                  a = b = v
+              for x in (a, b):
+                  if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or x < lo:
+                      raise ValueError(f"{name} must be an int >= {lo} or a pair of them, got {v!r}")
+              return int(a), int(b)
+
+          if len(in_shape) != 3:
+              raise ValueError(f"in_shape must be (C, H, W), got {in_shape!r}")
+          for v in (*in_shape, out_channels):
+              if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+                  raise ValueError(f"in_shape and out_channels must be positive ints, got {v!r}")
+          H, W = int(in_shape[1]), int(in_shape[2])
+          kh, kw = pair(k, "k", 1)
+          ph, pw = pair(padding, "padding", 0)
+          sh, sw = pair(stride, "stride", 1)
+          dh, dw = pair(dilation, "dilation", 1)
+          if H + 2 * ph - dh * (kh - 1) - 1 < 0 or W + 2 * pw - dw * (kw - 1) - 1 < 0:
+              raise ValueError("the dilated kernel is larger than the padded input")
+          Ho = math.floor((H + 2 * ph - dh * (kh - 1) - 1) / sh + 1)
+          Wo = math.floor((W + 2 * pw - dw * (kw - 1) - 1) / sw + 1)
+          return (int(out_channels), Ho, Wo)
+      '''),
+    A("conv_output_shape", "one loop over the two spatial axes with zip", '''
+      def conv_output_shape(in_shape, out_channels, k, padding=0, stride=1, dilation=1):
+          in_shape = tuple(in_shape)
+          if len(in_shape) != 3 or any(isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1
+                                       for v in in_shape):
+              raise ValueError(f"in_shape must be three positive ints, got {in_shape}")
+          if isinstance(out_channels, bool) or not isinstance(out_channels, (int, np.integer)) or out_channels < 1:
+              raise ValueError(f"out_channels must be >= 1, got {out_channels!r}")
+          params = [as_pair(k, "k", 1), as_pair(padding, "padding", 0), as_pair(stride, "stride", 1),
+                    as_pair(dilation, "dilation", 1)]
+          sizes = []
+          for n, kk, p, s, d in zip(in_shape[1:], *params):
+              span = d * (kk - 1) + 1
+              if span > n + 2 * p:
+                  raise ValueError(f"kernel spans {span} but the padded side is only {n + 2 * p}")
+              sizes.append(int((n + 2 * p - span) // s + 1))
+          return (int(out_channels), sizes[0], sizes[1])
+      '''),
+    A("conv_output_shape", "counts the window positions with len(range(...))", '''
+      def conv_output_shape(in_shape, out_channels, k, padding=0, stride=1, dilation=1):
+          if len(in_shape) != 3:
+              raise ValueError(f"in_shape needs 3 entries (C, H, W), got {len(in_shape)}")
+          for v in list(in_shape) + [out_channels]:
+              if not isinstance(v, (int, np.integer)) or v <= 0:
+                  raise ValueError(f"sizes and out_channels must be positive ints, got {v!r}")
+          H, W = int(in_shape[1]), int(in_shape[2])
+          kh, kw = as_pair(k, "k", 1)
+          ph, pw = as_pair(padding, "padding", 0)
+          sh, sw = as_pair(stride, "stride", 1)
+          dh, dw = as_pair(dilation, "dilation", 1)
+          last_row = H + 2 * ph - (dh * (kh - 1) + 1)      # last top-left row where the window still fits
+          last_col = W + 2 * pw - (dw * (kw - 1) + 1)
+          if last_row < 0 or last_col < 0:
+              raise ValueError("the kernel does not fit the padded input")
+          return (int(out_channels), len(range(0, last_row + 1, sh)), len(range(0, last_col + 1, sw)))
+      '''),
+
+    # ----- corr1d ------------------------------------------------------------------------------------------------
+    A("corr1d", "np.correlate in 'valid' mode", '''
+      def corr1d(x, k):
+          x = np.asarray(x, dtype=np.float64)
+          k = np.asarray(k, dtype=np.float64)
+          if x.ndim != 1 or k.ndim != 1:
+              raise ValueError(f"x and k must be 1-D, got {x.shape} and {k.shape}")
+          if len(k) == 0 or len(k) > len(x):
+              raise ValueError(f"need 1 <= len(k) <= len(x), got len(k)={len(k)}, len(x)={len(x)}")
+          return np.correlate(x, k, mode="valid")
+      '''),
+    A("corr1d", "shifted copies of x accumulated over the taps", '''
+      def corr1d(x, k):
+          x, k = np.array(x, dtype=float), np.array(k, dtype=float)
+          if x.ndim != 1 or k.ndim != 1:
+              raise ValueError("corr1d: x and k must be vectors")
+          n, m = x.size, k.size
+          if m < 1 or m > n:
+              raise ValueError(f"kernel of length {m} for a signal of length {n}")
+          y = np.zeros(n - m + 1)
+          for j in range(m):
+              y += k[j] * x[j:j + n - m + 1]
+          return y
+      '''),
+    A("corr1d", "list comprehension of dot products", '''
+      def corr1d(x, k):
+          x = np.asarray(x, dtype=np.float64)
+          k = np.asarray(k, dtype=np.float64)
+          if x.ndim != 1:
+              raise ValueError(f"x must be 1-D, got shape {x.shape}")
+          if k.ndim != 1:
+              raise ValueError(f"k must be 1-D, got shape {k.shape}")
+          m = len(k)
+          if not 0 < m <= len(x):
+              raise ValueError(f"k has {m} taps, x only {len(x)} samples")
+          return np.array([np.dot(x[i:i + m], k) for i in range(len(x) - m + 1)], dtype=np.float64)
+      '''),
+
+    # ----- corr3d ------------------------------------------------------------------------------------------------
+    A("corr3d", "sum of 2-D corr2d over the depth offsets", '''
+      def corr3d(X, K):
+          X = np.asarray(X, dtype=np.float64)
+          K = np.asarray(K, dtype=np.float64)
+          if X.ndim != 3 or K.ndim != 3:
+              raise ValueError(f"X and K must be 3-D, got {X.shape} and {K.shape}")
+          D, kd = X.shape[0], K.shape[0]
+          if kd < 1 or kd > D:
+              raise ValueError(f"kernel depth {kd} does not fit the volume depth {D}")
+          out = []
+          for t in range(D - kd + 1):
+              out.append(sum(corr2d(X[t + a], K[a]) for a in range(kd)))
+          return np.stack(out)
+      '''),
+    A("corr3d", "shifted sub-volumes accumulated over all kernel offsets", '''
+      def corr3d(X, K):
+          X = np.array(X, dtype=float)
+          K = np.array(K, dtype=float)
+          if X.ndim != 3 or K.ndim != 3:
+              raise ValueError("corr3d needs 3-D X and K")
+          out_shape = tuple(n - k + 1 for n, k in zip(X.shape, K.shape))
+          if min(K.shape) < 1 or min(out_shape) < 1:
+              raise ValueError(f"kernel {K.shape} larger than the volume {X.shape}")
+          Do, Ho, Wo = out_shape
+          S = np.zeros(out_shape)
+          for a in range(K.shape[0]):
+              for m in range(K.shape[1]):
+                  for n in range(K.shape[2]):
+                      S += K[a, m, n] * X[a:a + Do, m:m + Ho, n:n + Wo]
+          return S
+      '''),
+    A("corr3d", "each depth slab as channels for corr2d_multi_in", '''
+      def corr3d(X, K):
+          X = np.asarray(X, dtype=np.float64)
+          K = np.asarray(K, dtype=np.float64)
+          if X.ndim != 3:
+              raise ValueError(f"X must be (D, H, W), got {X.shape}")
+          if K.ndim != 3:
+              raise ValueError(f"K must be (kd, kh, kw), got {K.shape}")
+          if any(k < 1 or k > n for k, n in zip(K.shape, X.shape)):
+              raise ValueError(f"kernel {K.shape} does not fit in {X.shape}")
+          kd = K.shape[0]
+          return np.stack([corr2d_multi_in(X[t:t + kd], K) for t in range(X.shape[0] - kd + 1)])
+      '''),
+
+    # ----- conv2d_forward ---------------------------------------------------------------------------------------
+    A("conv2d_forward", "zero canvas for padding, im2col over kernel offsets, batched matmul", '''
+      def conv2d_forward(X, W, b=None, stride=1, padding=0, dilation=1):
+          X = np.asarray(X, dtype=np.float64)
+          W = np.asarray(W, dtype=np.float64)
+          if X.ndim != 4 or W.ndim != 4:
+              raise ValueError(f"X must be (N, C_in, H, W) and W (C_out, C_in, kh, kw), got {X.shape}, {W.shape}")
+          N, C, H, Wd = X.shape
+          C_out, C_in, kh, kw = W.shape
+          if C != C_in:
+              raise ValueError(f"X has {C} channels but W expects {C_in}")
+          if b is not None:
+              b = np.asarray(b, dtype=np.float64)
+              if b.shape != (C_out,):
+                  raise ValueError(f"b must be ({C_out},), got {b.shape}")
+          sh, sw = as_pair(stride, "stride", 1)
+          ph, pw = as_pair(padding, "padding", 0)
+          dh, dw = as_pair(dilation, "dilation", 1)
+          Hp, Wp = H + 2 * ph, Wd + 2 * pw
+          Ho = (Hp - dh * (kh - 1) - 1) // sh + 1
+          Wo = (Wp - dw * (kw - 1) - 1) // sw + 1
+          if kh < 1 or kw < 1 or Ho < 1 or Wo < 1:
+              raise ValueError("the dilated kernel does not fit the padded input")
+          Xp = np.zeros((N, C, Hp, Wp))
+          Xp[:, :, ph:ph + H, pw:pw + Wd] = X
+          cols = np.empty((N, C, kh, kw, Ho, Wo))
+          for m in range(kh):
+              for n in range(kw):
+                  r0, c0 = m * dh, n * dw
+                  cols[:, :, m, n] = Xp[:, :, r0:r0 + sh * (Ho - 1) + 1:sh, c0:c0 + sw * (Wo - 1) + 1:sw]
+          out = W.reshape(C_out, -1) @ cols.reshape(N, C * kh * kw, Ho * Wo)      # (N, C_out, Ho*Wo)
+          out = out.reshape(N, C_out, Ho, Wo)
+          if b is not None:
+              out += b[:, None, None]
+          return out
+      '''),
+    A("conv2d_forward", "loop over output pixels, tensordot of each dilated patch with W", '''
+      def conv2d_forward(X, W, b=None, stride=1, padding=0, dilation=1):
+          X = np.array(X, dtype=float)
+          W = np.array(W, dtype=float)
+          if X.ndim != 4:
+              raise ValueError(f"X must be 4-D, got {X.ndim}-D")
+          if W.ndim != 4:
+              raise ValueError(f"W must be 4-D, got {W.ndim}-D")
+          if X.shape[1] != W.shape[1]:
+              raise ValueError(f"channels differ: X has {X.shape[1]}, W has {W.shape[1]}")
+          bias = np.zeros(W.shape[0]) if b is None else np.array(b, dtype=float)
+          if bias.shape != (W.shape[0],):
+              raise ValueError(f"need one bias per filter ({W.shape[0]}), got shape {bias.shape}")
+          (sh, sw), (ph, pw), (dh, dw) = (as_pair(stride, "stride", 1), as_pair(padding, "padding", 0),
+                                          as_pair(dilation, "dilation", 1))
+          kh, kw = W.shape[2:]
+          eh, ew = dh * (kh - 1) + 1, dw * (kw - 1) + 1
+          Xp = np.pad(X, [(0, 0), (0, 0), (ph, ph), (pw, pw)], mode="constant", constant_values=0.0)
+          if min(kh, kw) < 1 or eh > Xp.shape[2] or ew > Xp.shape[3]:
+              raise ValueError(f"kernel spans {eh}x{ew}, padded input is {Xp.shape[2]}x{Xp.shape[3]}")
+          Ho, Wo = (Xp.shape[2] - eh) // sh + 1, (Xp.shape[3] - ew) // sw + 1
+          out = np.empty((X.shape[0], W.shape[0], Ho, Wo))
+          for i in range(Ho):
+              for j in range(Wo):
+                  patch = Xp[:, :, i * sh:i * sh + eh:dh, j * sw:j * sw + ew:dw]         # (N, C, kh, kw)
+                  out[:, :, i, j] = np.tensordot(patch, W, axes=([1, 2, 3], [1, 2, 3])) + bias
+          return out
+      '''),
+    A("conv2d_forward", "zeros inserted into the kernel (dilation), einsum per kernel offset", '''
+      def conv2d_forward(X, W, b=None, stride=1, padding=0, dilation=1):
+          def pair(v, name, lo):
+              a, c = (v, v) if np.ndim(v) == 0 else tuple(v) if len(v) == 2 else (None, None)
+              if any(isinstance(t, bool) or not isinstance(t, (int, np.integer)) or t < lo for t in (a, c)):
+                  raise ValueError(f"{name} must be an int >= {lo} or a pair of them, got {v!r}")
+              return int(a), int(c)
+
+          X = np.asarray(X, dtype=np.float64)
+          W = np.asarray(W, dtype=np.float64)
+          if X.ndim != 4 or W.ndim != 4 or X.shape[1] != W.shape[1]:
+              raise ValueError(f"X {X.shape} and W {W.shape}: need (N, C, H, W) and (C_out, C, kh, kw) with the "
+                               "same number of channels")
+          sh, sw = pair(stride, "stride", 1)
+          ph, pw = pair(padding, "padding", 0)
+          dh, dw = pair(dilation, "dilation", 1)
+          C_out, C, kh, kw = W.shape
+          if kh < 1 or kw < 1:
+              raise ValueError("empty kernel")
+          Wdil = np.zeros((C_out, C, dh * (kh - 1) + 1, dw * (kw - 1) + 1))
+          Wdil[:, :, ::dh, ::dw] = W
+          eh, ew = Wdil.shape[2:]
+          Xp = np.pad(X, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+          if eh > Xp.shape[2] or ew > Xp.shape[3]:
+              raise ValueError(f"the dilated kernel ({eh}x{ew}) is larger than the padded input {Xp.shape[2:]}")
+          Ho, Wo = (Xp.shape[2] - eh) // sh + 1, (Xp.shape[3] - ew) // sw + 1
+          out = np.zeros((X.shape[0], C_out, Ho, Wo))
+          for m in range(eh):
+              for n in range(ew):
+                  window = Xp[:, :, m:m + sh * (Ho - 1) + 1:sh, n:n + sw * (Wo - 1) + 1:sw]
+                  out += np.einsum("oc,nchw->nohw", Wdil[:, :, m, n], window)
+          if b is not None:
+              b = np.asarray(b, dtype=np.float64)
+              if b.shape != (C_out,):
+                  raise ValueError(f"b has shape {b.shape}, expected ({C_out},)")
+              out = out + b.reshape(1, C_out, 1, 1)
+          return out
+      '''),
+
+    # ----- to_nhwc / to_nchw ------------------------------------------------------------------------------------
+    A("to_nhwc", "np.moveaxis (a view, no copy)", '''
+      def to_nhwc(X):
+          X = np.asarray(X, dtype=np.float64)
+          if X.ndim != 4:
+              raise ValueError(f"expected (N, C, H, W), got {X.ndim} dimensions")
+          return np.moveaxis(X, 1, -1)
+      '''),
+    A("to_nhwc", "einsum index relabelling, copied", '''
+      def to_nhwc(X):
+          X = np.array(X, dtype=float)
+          if len(X.shape) != 4:
+              raise ValueError(f"to_nhwc: need a 4-D array, got shape {X.shape}")
+          return np.einsum("nchw->nhwc", X).copy()
+      '''),
+    A("to_nhwc", "two swapaxes", '''
+      def to_nhwc(X):
+          X = np.asarray(X).astype(np.float64)
+          if X.ndim != 4:
+              raise ValueError(f"to_nhwc expects 4 axes (N, C, H, W), got {X.shape}")
+          return X.swapaxes(1, 2).swapaxes(2, 3)         # (N, C, H, W) -> (N, H, C, W) -> (N, H, W, C)
+      '''),
+    A("to_nchw", "np.moveaxis (a view, no copy)", '''
+      def to_nchw(X):
+          X = np.asarray(X, dtype=np.float64)
+          if X.ndim != 4:
+              raise ValueError(f"expected (N, H, W, C), got {X.ndim} dimensions")
+          return np.moveaxis(X, -1, 1)
+      '''),
+    A("to_nchw", "einsum index relabelling, copied", '''
+      def to_nchw(X):
+          X = np.array(X, dtype=float)
+          if len(X.shape) != 4:
+              raise ValueError(f"to_nchw: need a 4-D array, got shape {X.shape}")
+          return np.einsum("nhwc->nchw", X).copy()
+      '''),
+    A("to_nchw", "torch permute and back to numpy", '''
+      def to_nchw(X):
+          X = np.asarray(X, dtype=np.float64)
+          if X.ndim != 4:
+              raise ValueError(f"to_nchw expects 4 axes (N, H, W, C), got {X.shape}")
+          return torch.from_numpy(X.copy()).permute(0, 3, 1, 2).contiguous().numpy()
       '''),
 ]

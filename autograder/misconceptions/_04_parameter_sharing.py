@@ -4,6 +4,7 @@ The notebook defines ``positive_int`` and ``int_pair`` in an ordinary cell; the 
 reference does, so each entry differs from it by one mistake.
 """
 
+from autograder.misconceptions import Alternative as A
 from autograder.misconceptions import Misconception as M
 
 MISCONCEPTIONS = [
@@ -478,5 +479,286 @@ def shift(X, dy, dx):
         out[..., max(dy, 0):H + min(dy, 0), max(dx, 0):W + min(dx, 0)] = \\
             X[..., max(-dy, 0):H - max(dy, 0), max(-dx, 0):W - max(dx, 0)]
     return out
+'''),
+]
+
+ALTERNATIVES = [
+    # ---------------------------------------------------------------- fc_params
+    A("fc_params", "math.prod over validated sizes, weights plus one bias per output", '''
+def fc_params(in_shape, out_shape, bias=True):
+    counts = []
+    for name, shape in (("in_shape", in_shape), ("out_shape", out_shape)):
+        sizes = list(shape) if isinstance(shape, (tuple, list)) else [shape]
+        if not sizes:
+            raise ValueError(f"{name} is empty")
+        counts.append(math.prod(positive_int(s, name) for s in sizes))
+    n_in, n_out = counts
+    return n_in * n_out + (n_out if bias else 0)
+'''),
+    A("fc_params", "int(np.prod(...)) on an int64 array, own checks", '''
+def fc_params(in_shape, out_shape, bias=True):
+    def units(shape, name):
+        if not isinstance(shape, (tuple, list)):
+            shape = [shape]
+        if len(shape) == 0 or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in shape):
+            raise ValueError(f"{name} must be a positive int or a non-empty tuple of positive ints, got {shape!r}")
+        sizes = np.array(shape, dtype=np.int64)
+        if np.any(sizes < 1):
+            raise ValueError(f"{name} has a size < 1: {shape!r}")
+        return int(np.prod(sizes))
+
+    n_in = units(in_shape, "in_shape")
+    n_out = units(out_shape, "out_shape")
+    return (n_in + 1) * n_out if bias else n_in * n_out
+'''),
+    A("fc_params", "functools.reduce with operator.mul", '''
+def fc_params(in_shape, out_shape, bias=True):
+    import functools
+    import operator
+
+    def units(shape, name):
+        if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
+            shape = (shape,)
+        if not isinstance(shape, (tuple, list)) or not shape:
+            raise ValueError(f"{name}: expected an int or a non-empty tuple, got {shape!r}")
+        return functools.reduce(operator.mul, [positive_int(s, name) for s in shape], 1)
+
+    weights = units(in_shape, "in_shape") * units(out_shape, "out_shape")
+    biases = units(out_shape, "out_shape") if bias else 0
+    return weights + biases
+'''),
+    # ---------------------------------------------------------------- local_params
+    A("local_params", "own validation, one filter per output unit", '''
+def local_params(in_channels, kernel_size, out_shape, bias=True):
+    def check(v, name):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+            raise ValueError(f"{name} must be a positive int, got {v!r}")
+        return int(v)
+
+    c_in = check(in_channels, "in_channels")
+    if isinstance(kernel_size, (tuple, list)):
+        if len(kernel_size) != 2:
+            raise ValueError(f"kernel_size must be k or (kh, kw), got {kernel_size!r}")
+        kh, kw = check(kernel_size[0], "kh"), check(kernel_size[1], "kw")
+    else:
+        kh = kw = check(kernel_size, "kernel_size")
+    if not isinstance(out_shape, (tuple, list)) or len(out_shape) != 3:
+        raise ValueError(f"out_shape must have three entries (H_out, W_out, C_out), got {out_shape!r}")
+    h, w, c_out = (check(v, "out_shape") for v in out_shape)
+    per_unit = c_in * kh * kw + (1 if bias else 0)
+    return per_unit * (h * w * c_out)
+'''),
+    A("local_params", "weights and biases counted separately with math.prod", '''
+def local_params(in_channels, kernel_size, out_shape, bias=True):
+    c_in = positive_int(in_channels, "in_channels")
+    kh, kw = int_pair(kernel_size, "kernel_size")
+    if not isinstance(out_shape, (tuple, list)) or len(out_shape) != 3:
+        raise ValueError(f"out_shape must be (H_out, W_out, C_out), got {out_shape!r}")
+    units = math.prod(positive_int(v, "out_shape") for v in out_shape)
+    weights = math.prod([units, c_in, kh, kw])
+    return weights + units if bias else weights
+'''),
+    A("local_params", "np.prod of the output volume, int() at the end", '''
+def local_params(in_channels, kernel_size, out_shape, bias=True):
+    c_in = positive_int(in_channels, "in_channels")
+    ks = [kernel_size] * 2 if not isinstance(kernel_size, (tuple, list, np.ndarray)) else list(kernel_size)
+    if len(ks) != 2:
+        raise ValueError(f"kernel_size must be one or two ints, got {kernel_size!r}")
+    kh, kw = (positive_int(k, "kernel_size") for k in ks)
+    if not isinstance(out_shape, (tuple, list)) or len(out_shape) != 3:
+        raise ValueError(f"out_shape needs 3 entries, got {out_shape!r}")
+    dims = np.array([positive_int(v, "out_shape") for v in out_shape], dtype=np.int64)
+    return int(np.prod(dims)) * (c_in * kh * kw + int(bias))
+'''),
+    # ---------------------------------------------------------------- conv_params
+    A("conv_params", "weights plus biases, own validation", '''
+def conv_params(in_channels, out_channels, kernel_size, bias=True):
+    def check(v, name):
+        if type(v) is bool or not isinstance(v, (int, np.integer)) or v <= 0:
+            raise ValueError(f"{name} must be a positive int, got {v!r}")
+        return int(v)
+
+    c_in, c_out = check(in_channels, "in_channels"), check(out_channels, "out_channels")
+    if isinstance(kernel_size, (list, tuple)):
+        if len(kernel_size) != 2:
+            raise ValueError(f"kernel_size must be k or (kh, kw), got {kernel_size!r}")
+        kh, kw = (check(k, "kernel_size") for k in kernel_size)
+    else:
+        kh = kw = check(kernel_size, "kernel_size")
+    weights = c_out * c_in * kh * kw
+    biases = c_out if bias else 0
+    return weights + biases
+'''),
+    A("conv_params", "count the parameters of an nn.Conv2d on the meta device", '''
+def conv_params(in_channels, out_channels, kernel_size, bias=True):
+    c_in = positive_int(in_channels, "in_channels")
+    c_out = positive_int(out_channels, "out_channels")
+    kh, kw = int_pair(kernel_size, "kernel_size")
+    layer = nn.Conv2d(c_in, c_out, (kh, kw), bias=bool(bias), device="meta")
+    return sum(p.numel() for p in layer.parameters())
+'''),
+    A("conv_params", "math.prod of the weight shape (C_out, C_in, kh, kw)", '''
+def conv_params(in_channels, out_channels, kernel_size, bias=True):
+    shape = (positive_int(out_channels, "out_channels"), positive_int(in_channels, "in_channels"),
+             *int_pair(kernel_size, "kernel_size"))
+    return math.prod(shape) + shape[0] * int(bool(bias))
+'''),
+    # ---------------------------------------------------------------- count_parameters
+    A("count_parameters", "loop over named_parameters()", '''
+def count_parameters(module):
+    if not isinstance(module, nn.Module):
+        raise TypeError(f"expected an nn.Module, got {module.__class__.__name__}")
+    total = 0
+    for _name, p in module.named_parameters():
+        if p.requires_grad:
+            total += p.numel()
+    return total
+'''),
+    A("count_parameters", "walk modules(), own parameters only, dedupe by id", '''
+def count_parameters(module):
+    if not isinstance(module, torch.nn.Module):
+        raise TypeError("count_parameters needs a torch.nn.Module")
+    seen, total = set(), 0
+    for m in module.modules():
+        for p in m.parameters(recurse=False):
+            if p.requires_grad and id(p) not in seen:
+                seen.add(id(p))
+                total += math.prod(p.shape)
+    return total
+'''),
+    A("count_parameters", "np.prod of each trainable tensor's size, int() of the sum", '''
+def count_parameters(module):
+    if not isinstance(module, nn.Module):
+        raise TypeError(f"{module!r} is not a torch.nn.Module")
+    trainable = filter(lambda p: p.requires_grad, module.parameters())
+    return int(sum(np.prod(tuple(p.size()), dtype=np.int64) for p in trainable))
+'''),
+    # ---------------------------------------------------------------- shift
+    A("shift", "np.roll, then zero what wrapped around", '''
+def shift(X, dy, dx):
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim < 2:
+        raise ValueError(f"X must have at least 2 dimensions, got {X.ndim}")
+    for name, v in (("dy", dy), ("dx", dx)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise ValueError(f"{name} must be an int, got {v!r}")
+    H, W = X.shape[-2:]
+    out = np.roll(X, (int(dy), int(dx)), axis=(-2, -1))      # a new array
+    if dy > 0:
+        out[..., :min(dy, H), :] = 0
+    elif dy < 0:
+        out[..., max(H + dy, 0):, :] = 0
+    if dx > 0:
+        out[..., :, :min(dx, W)] = 0
+    elif dx < 0:
+        out[..., :, max(W + dx, 0):] = 0
+    return out
+'''),
+    A("shift", "gather with index arrays and np.where for the zero fill", '''
+def shift(X, dy, dx):
+    import operator
+    try:
+        dy, dx = operator.index(dy), operator.index(dx)
+    except TypeError:
+        raise ValueError(f"dy and dx must be integers, got {dy!r} and {dx!r}") from None
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim < 2:
+        raise ValueError(f"shift needs rows and columns, X has shape {X.shape}")
+    H, W = X.shape[-2:]
+    rows = np.arange(H) - dy                 # out row i comes from X row i - dy
+    cols = np.arange(W) - dx
+    inside = ((rows >= 0) & (rows < H))[:, None] & ((cols >= 0) & (cols < W))[None, :]
+    gathered = X[..., np.clip(rows, 0, H - 1)[:, None], np.clip(cols, 0, W - 1)[None, :]]
+    return np.where(inside, gathered, 0.0)
+'''),
+    A("shift", "one axis at a time with a helper", '''
+def shift(X, dy, dx):
+    if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (dy, dx)):
+        raise ValueError(f"shift amounts must be ints, got dy={dy!r}, dx={dx!r}")
+    X = np.array(X, dtype=float)
+    if X.ndim < 2:
+        raise ValueError("X needs at least two axes")
+
+    def along(A, d, axis):
+        n = A.shape[axis]
+        B = np.zeros_like(A)
+        if abs(d) >= n:
+            return B
+        dst, src = [slice(None)] * A.ndim, [slice(None)] * A.ndim
+        if d >= 0:
+            dst[axis], src[axis] = slice(d, n), slice(0, n - d)
+        else:
+            dst[axis], src[axis] = slice(0, n + d), slice(-d, n)
+        B[tuple(dst)] = A[tuple(src)]
+        return B
+
+    return along(along(X, int(dy), X.ndim - 2), int(dx), X.ndim - 1)
+'''),
+    # ---------------------------------------------------------------- receptive_field
+    A("receptive_field", "backward recursion from the output unit", '''
+def receptive_field(layers):
+    if not isinstance(layers, (list, tuple)):
+        raise ValueError(f"layers must be a list of (k, s, d), got {layers!r}")
+    checked = []
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, (list, tuple)) or len(layer) != 3:
+            raise ValueError(f"layer {i} must be (k, s, d), got {layer!r}")
+        checked.append(tuple(positive_int(v, f"layer {i}") for v in layer))
+    r = 1
+    for k, s, d in reversed(checked):
+        r = s * (r - 1) + d * (k - 1) + 1
+    return r
+'''),
+    A("receptive_field", "closed form: sum of d*(k-1) times the product of earlier strides", '''
+def receptive_field(layers):
+    if not isinstance(layers, (list, tuple)):
+        raise ValueError("layers must be a list or tuple of (k, s, d) triples")
+    ks, ss, ds = [], [], []
+    for layer in layers:
+        if not isinstance(layer, (list, tuple)) or len(layer) != 3:
+            raise ValueError(f"each layer must be a triple (k, s, d), got {layer!r}")
+        for v in layer:
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+                raise ValueError(f"k, s and d must be ints >= 1, got {layer!r}")
+        ks.append(int(layer[0]))
+        ss.append(int(layer[1]))
+        ds.append(int(layer[2]))
+    return 1 + sum(ds[i] * (ks[i] - 1) * math.prod(ss[:i]) for i in range(len(ks)))
+'''),
+    A("receptive_field", "expand the set of input pixels layer by layer, back to the input", '''
+def receptive_field(layers):
+    if not isinstance(layers, (list, tuple)):
+        raise ValueError(f"layers must be a list, got {type(layers).__name__}")
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, (list, tuple)) or len(layer) != 3:
+            raise ValueError(f"layers[{i}] must be (k, s, d), got {layer!r}")
+        for v in layer:
+            positive_int(v, f"layers[{i}]")
+    pixels = {0}                                   # the output unit's position in the last layer
+    for k, s, d in reversed(layers):
+        pixels = {p * int(s) + int(d) * t for p in pixels for t in range(int(k))}
+    return max(pixels) - min(pixels) + 1
+'''),
+    # ---------------------------------------------------------------- stacked_vs_single
+    A("stacked_vs_single", "math.prod of the weight shapes", '''
+def stacked_vs_single(C):
+    C = positive_int(C, "C")
+    three = sum(math.prod((C, C, 3, 3)) for _ in range(3))
+    seven = math.prod((C, C, 7, 7))
+    return (three, seven)
+'''),
+    A("stacked_vs_single", "reuses conv_params without bias", '''
+def stacked_vs_single(C):
+    if isinstance(C, bool) or not isinstance(C, (int, np.integer)) or C < 1:
+        raise ValueError(f"C must be a positive int, got {C!r}")
+    return 3 * conv_params(C, C, 3, bias=False), conv_params(C, C, 7, bias=False)
+'''),
+    A("stacked_vs_single", "numbers.Integral check, C squared once", '''
+def stacked_vs_single(C):
+    import numbers
+    if isinstance(C, bool) or not isinstance(C, numbers.Integral) or C <= 0:
+        raise ValueError(f"C must be a positive integer, got {C!r}")
+    c2 = int(C) ** 2
+    return 27 * c2, 49 * c2
 '''),
 ]

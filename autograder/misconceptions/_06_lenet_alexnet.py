@@ -1,5 +1,6 @@
 """Wrong implementations learners write for 06_lenet_alexnet."""
 
+from autograder.misconceptions import Alternative as A
 from autograder.misconceptions import Misconception as M
 
 _LENET_TAIL = '''
@@ -622,5 +623,454 @@ def lenet_gap():
         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(16, 120), nn.ReLU(),
         nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10), nn.ReLU(),
     )
+'''),
+]
+
+# ---------------------------------------------------------------------------------------------- alternatives
+ALTERNATIVES = [
+    # ------------------------------------------------------------------ lenet5
+    A("lenet5", "OrderedDict with named layers, Flatten(1)", '''
+def lenet5():
+    from collections import OrderedDict
+
+    return nn.Sequential(OrderedDict([
+        ("conv1", nn.Conv2d(in_channels=1, out_channels=6, kernel_size=(5, 5), stride=1, padding=(2, 2))),
+        ("relu1", nn.ReLU()),
+        ("pool1", nn.MaxPool2d(kernel_size=2)),
+        ("conv2", nn.Conv2d(in_channels=6, out_channels=16, kernel_size=(5, 5))),
+        ("relu2", nn.ReLU()),
+        ("pool2", nn.MaxPool2d(kernel_size=2)),
+        ("flatten", nn.Flatten(1)),
+        ("fc1", nn.Linear(400, 120)),
+        ("relu3", nn.ReLU()),
+        ("fc2", nn.Linear(120, 84)),
+        ("relu4", nn.ReLU()),
+        ("fc3", nn.Linear(84, 10)),
+    ]))
+'''),
+    A("lenet5", "features + classifier, in-place ReLU, flatten size from a dummy pass", '''
+def lenet5():
+    features = nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(inplace=True), nn.MaxPool2d(2, stride=2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(inplace=True), nn.MaxPool2d(2, stride=2),
+    )
+    with torch.no_grad():
+        n_flat = features(torch.zeros(1, 1, 28, 28)).numel()
+    classifier = nn.Sequential(
+        nn.Flatten(),
+        nn.Linear(n_flat, 120), nn.ReLU(inplace=True),
+        nn.Linear(120, 84), nn.ReLU(inplace=True),
+        nn.Linear(84, 10),
+    )
+    return nn.Sequential(features, classifier)
+'''),
+    A("lenet5", "layer list built in loops", '''
+def lenet5():
+    layers = []
+    side = 28
+    for c_in, c_out, pad in [(1, 6, 2), (6, 16, 0)]:
+        layers += [nn.Conv2d(c_in, c_out, 5, padding=pad), nn.ReLU(), nn.MaxPool2d(2)]
+        side = (side + 2 * pad - 5 + 1) // 2
+    layers.append(nn.Flatten(start_dim=1))
+    widths = [16 * side * side, 120, 84]
+    for n_in, n_out in zip(widths, widths[1:]):
+        layers += [nn.Linear(n_in, n_out), nn.ReLU()]
+    layers.append(nn.Linear(widths[-1], 10))
+    return nn.Sequential(*layers)
+'''),
+    # ------------------------------------------------------------------ layer_shapes
+    A("layer_shapes", "per-name hook closures in an ExitStack, per-module modes restored", '''
+def layer_shapes(model, input_shape):
+    import contextlib
+
+    try:
+        c, h, w = input_shape
+    except (TypeError, ValueError):
+        raise ValueError(f"input_shape must be (C, H, W), got {input_shape!r}") from None
+    for s in (c, h, w):
+        if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1:
+            raise ValueError(f"input_shape must hold three positive ints, got {input_shape!r}")
+    rows = []
+
+    def recorder(name):
+        def hook(module, args, out):
+            rows.append((name, tuple(out.shape)[1:], sum(p.numel() for p in module.parameters())))
+        return hook
+
+    modes = {m: m.training for m in model.modules()}
+    params = list(model.parameters())
+    device = params[0].device if params else "cpu"
+    try:
+        with contextlib.ExitStack() as stack:
+            for name, module in model.named_modules():
+                if next(module.children(), None) is None:
+                    stack.callback(module.register_forward_hook(recorder(name)).remove)
+            model.eval()
+            with torch.no_grad():
+                model(torch.zeros(1, int(c), int(h), int(w), device=device))
+    finally:
+        for m, mode in modes.items():
+            m.training = mode
+    return [(n, tuple(int(v) for v in s), k) for n, s, k in rows]
+'''),
+    A("layer_shapes", "global module forward hook filtered to the model's leaves", '''
+def layer_shapes(model, input_shape):
+    shape = tuple(input_shape)
+    if len(shape) != 3:
+        raise ValueError(f"input_shape needs 3 entries (C, H, W), got {len(shape)}")
+    if any(not isinstance(s, (int, np.integer)) or s <= 0 for s in shape):
+        raise ValueError(f"input_shape entries must be positive ints, got {shape}")
+    leaves = {m: n for n, m in model.named_modules() if len(list(m.children())) == 0}
+    rows = []
+
+    def hook(module, inputs, output):
+        if module in leaves:
+            rows.append((leaves[module], tuple(int(d) for d in output.shape[1:]),
+                         sum(p.numel() for p in module.parameters())))
+
+    device = next((p.device for p in model.parameters()), torch.device("cpu"))
+    training = model.training
+    handle = torch.nn.modules.module.register_module_forward_hook(hook)
+    try:
+        model.train(False)
+        with torch.inference_mode():
+            model(torch.zeros(1, *shape, device=device))
+    finally:
+        handle.remove()
+        model.train(training)
+    return rows
+'''),
+    A("layer_shapes", "hooks record (module, shape), rows built afterwards", '''
+def layer_shapes(model, input_shape):
+    if not (len(input_shape) == 3 and all(isinstance(s, (int, np.integer)) and s > 0 for s in input_shape)):
+        raise ValueError(f"input_shape must be three positive ints (C, H, W), got {input_shape!r}")
+    seen = []
+    handles = [m.register_forward_hook(lambda mod, inp, out: seen.append((mod, out.shape[1:])))
+               for m in model.modules() if not list(m.children())]
+    first = next(iter(model.parameters()), None)
+    was_training = model.training
+    try:
+        model.eval()
+        with torch.no_grad():
+            x = torch.zeros(1, *[int(s) for s in input_shape],
+                            device=first.device if first is not None else None)
+            model(x)
+    finally:
+        while handles:
+            handles.pop().remove()
+        model.train(was_training)
+    names = dict((m, n) for n, m in model.named_modules())
+    return [(names[m], tuple(map(int, s)), sum(p.numel() for p in m.parameters(recurse=False)))
+            for m, s in seen]
+'''),
+    # ------------------------------------------------------------------ alexnet
+    A("alexnet", "features / classifier in an OrderedDict, in-place ReLU, dropout", '''
+def alexnet(num_classes=1000):
+    from collections import OrderedDict
+
+    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes <= 0:
+        raise ValueError(f"num_classes must be an int >= 1, got {num_classes!r}")
+    features = nn.Sequential(
+        nn.Conv2d(3, 96, kernel_size=11, stride=4, padding=0), nn.ReLU(inplace=True),
+        nn.MaxPool2d(kernel_size=3, stride=2),
+        nn.Conv2d(96, 256, kernel_size=5, padding=2), nn.ReLU(inplace=True),
+        nn.MaxPool2d(kernel_size=3, stride=2),
+        nn.Conv2d(256, 384, kernel_size=3, padding=1), nn.ReLU(inplace=True),
+        nn.Conv2d(384, 384, kernel_size=3, padding=1), nn.ReLU(inplace=True),
+        nn.Conv2d(384, 256, kernel_size=3, padding=1), nn.ReLU(inplace=True),
+        nn.MaxPool2d(kernel_size=3, stride=2),
+    )
+    classifier = nn.Sequential(
+        nn.Dropout(p=0.5), nn.Linear(9216, 4096), nn.ReLU(inplace=True),
+        nn.Dropout(p=0.5), nn.Linear(4096, 4096), nn.ReLU(inplace=True),
+        nn.Linear(4096, num_classes),
+    )
+    return nn.Sequential(OrderedDict(features=features, flatten=nn.Flatten(), classifier=classifier))
+'''),
+    A("alexnet", "conv table in a loop, flatten size by the formula", '''
+def alexnet(num_classes=1000):
+    if type(num_classes) is not int or num_classes < 1:
+        raise ValueError(f"alexnet: num_classes must be a positive int, got {num_classes!r}")
+    # (out_channels, kernel, stride, padding, pool after it)
+    spec = [(96, 11, 4, 0, True), (256, 5, 1, 2, True), (384, 3, 1, 1, False), (384, 3, 1, 1, False),
+            (256, 3, 1, 1, True)]
+    layers, c_in, side = [], 3, 227
+    for c_out, k, s, p, pool in spec:
+        layers += [nn.Conv2d(c_in, c_out, k, stride=s, padding=p), nn.ReLU()]
+        c_in, side = c_out, (side + 2 * p - k) // s + 1
+        if pool:
+            layers.append(nn.MaxPool2d(3, 2))
+            side = (side - 3) // 2 + 1
+    layers.append(nn.Flatten(1))
+    sizes = [c_in * side * side, 4096, 4096]
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        layers += [nn.Linear(n_in, n_out), nn.ReLU()]
+    layers.append(nn.Linear(sizes[-1], num_classes))
+    return nn.Sequential(*layers)
+'''),
+    A("alexnet", "LRN after the first two ReLUs, flatten size from a dummy pass", '''
+def alexnet(num_classes=1000):
+    import numbers
+
+    if isinstance(num_classes, bool) or not isinstance(num_classes, numbers.Integral) or num_classes < 1:
+        raise ValueError(f"num_classes must be a positive integer, got {num_classes!r}")
+    convs = nn.Sequential(
+        nn.Conv2d(3, 96, 11, 4), nn.ReLU(), nn.LocalResponseNorm(5, 1e-4, 0.75, 2.0), nn.MaxPool2d(3, 2),
+        nn.Conv2d(96, 256, 5, 1, 2), nn.ReLU(), nn.LocalResponseNorm(5, 1e-4, 0.75, 2.0), nn.MaxPool2d(3, 2),
+        nn.Conv2d(256, 384, 3, 1, 1), nn.ReLU(),
+        nn.Conv2d(384, 384, 3, 1, 1), nn.ReLU(),
+        nn.Conv2d(384, 256, 3, 1, 1), nn.ReLU(), nn.MaxPool2d(3, 2),
+    )
+    with torch.no_grad():
+        flat = convs(torch.zeros(1, 3, 227, 227)).shape[1:].numel()
+    return nn.Sequential(
+        *convs, nn.Flatten(),
+        nn.Dropout(), nn.Linear(flat, 4096), nn.ReLU(),
+        nn.Dropout(), nn.Linear(4096, 4096), nn.ReLU(),
+        nn.Linear(4096, int(num_classes)),
+    )
+'''),
+    # ------------------------------------------------------------------ make_cnn
+    A("make_cnn", "flatten size from a dummy forward pass", '''
+def make_cnn(in_shape, num_classes, N, M, K, channels, hidden):
+    for name, v in (("N", N), ("M", M), ("K", K)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 0:
+            raise ValueError(f"{name} must be a non-negative int, got {v!r}")
+    if len(in_shape) != 3 or any(not isinstance(s, (int, np.integer)) or s < 1 for s in in_shape):
+        raise ValueError(f"in_shape must be (C, H, W) with positive ints, got {in_shape!r}")
+    if not isinstance(num_classes, (int, np.integer)) or num_classes < 1:
+        raise ValueError(f"num_classes must be >= 1, got {num_classes!r}")
+    C, H, W = (int(s) for s in in_shape)
+    if min(H, W) < 2 ** M:
+        raise ValueError(f"{H}x{W} is too small for {M} poolings")
+    widths = [channels] * M if isinstance(channels, (int, np.integer)) else list(channels)
+    fcs = [hidden] * K if isinstance(hidden, (int, np.integer)) else list(hidden)
+    if len(widths) != M or len(fcs) != K:
+        raise ValueError(f"channels needs {M} entries and hidden {K}, got {channels!r} and {hidden!r}")
+    if any(int(v) < 1 for v in widths + fcs):
+        raise ValueError("every width must be at least 1")
+    layers, c = [], C
+    for width in widths:
+        for _ in range(N):
+            layers += [nn.Conv2d(c, int(width), 3, 1, 1), nn.ReLU()]
+            c = int(width)
+        layers.append(nn.MaxPool2d(2))
+    layers.append(nn.Flatten())
+    with torch.no_grad():
+        features = nn.Sequential(*layers)(torch.zeros(1, C, H, W)).shape[1]
+    for width in fcs:
+        layers += [nn.Linear(features, int(width)), nn.ReLU()]
+        features = int(width)
+    layers.append(nn.Linear(features, int(num_classes)))
+    return nn.Sequential(*layers)
+'''),
+    A("make_cnn", "add_module with names, flatten size by bit shifts", '''
+def make_cnn(in_shape, num_classes, N, M, K, channels, hidden):
+    import numbers
+
+    def count(v, name):
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 0:
+            raise ValueError(f"{name} = {v!r}: expected an int >= 0")
+        return int(v)
+
+    N, M, K = count(N, "N"), count(M, "M"), count(K, "K")
+    try:
+        C, H, W = (count(s, "in_shape entry") for s in in_shape)
+    except (TypeError, ValueError):
+        raise ValueError(f"in_shape must be three positive ints, got {in_shape!r}") from None
+    if min(C, H, W) == 0:
+        raise ValueError(f"in_shape must be three positive ints, got {in_shape!r}")
+    if count(num_classes, "num_classes") == 0:
+        raise ValueError("num_classes must be at least 1")
+    if (H >> M) == 0 or (W >> M) == 0:
+        raise ValueError(f"input {H}x{W} too small for {M} halvings")
+    widths = list(channels) if isinstance(channels, (list, tuple)) else [channels] * M
+    fcs = list(hidden) if isinstance(hidden, (list, tuple)) else [hidden] * K
+    if len(widths) != M or len(fcs) != K or any(count(v, "width") == 0 for v in widths + fcs):
+        raise ValueError(f"channels must give {M} widths and hidden {K}, all >= 1")
+    net = nn.Sequential()
+    c = C
+    for m, width in enumerate(widths, start=1):
+        for n in range(1, N + 1):
+            net.add_module(f"conv{m}_{n}", nn.Conv2d(c, width, kernel_size=3, padding=1))
+            net.add_module(f"relu{m}_{n}", nn.ReLU())
+            c = width
+        net.add_module(f"pool{m}", nn.MaxPool2d(2))
+    net.add_module("flatten", nn.Flatten())
+    f = c * (H >> M) * (W >> M)
+    for k, width in enumerate(fcs, start=1):
+        net.add_module(f"fc{k}", nn.Linear(f, width))
+        net.add_module(f"fc_relu{k}", nn.ReLU())
+        f = width
+    net.add_module("out", nn.Linear(f, num_classes))
+    return net
+'''),
+    A("make_cnn", "one nested nn.Sequential per stage, shapes tracked per stage", '''
+def make_cnn(in_shape, num_classes, N, M, K, channels, hidden):
+    def as_list(value, n, what):
+        vals = [value] * n if np.isscalar(value) else [v for v in value]
+        if len(vals) != n or not all(isinstance(v, (int, np.integer)) and v > 0 for v in vals):
+            raise ValueError(f"{what}: need {n} positive ints, got {value!r}")
+        return vals
+
+    if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= 0 for v in (N, M, K)):
+        raise ValueError(f"N, M, K must be non-negative ints, got {(N, M, K)}")
+    if len(tuple(in_shape)) != 3:
+        raise ValueError(f"in_shape must be (C, H, W), got {in_shape!r}")
+    c, h, w = as_list(list(in_shape), 3, "in_shape")
+    if not isinstance(num_classes, (int, np.integer)) or num_classes < 1:
+        raise ValueError(f"num_classes must be a positive int, got {num_classes!r}")
+    if h < 2 ** M or w < 2 ** M:
+        raise ValueError(f"need at least {2 ** M}x{2 ** M} pixels for {M} poolings, got {h}x{w}")
+    widths, fcs = as_list(channels, M, "channels"), as_list(hidden, K, "hidden")
+    stages = []
+    for width in widths:
+        block = []
+        for _ in range(N):
+            block += [nn.Conv2d(c, width, 3, padding=1), nn.ReLU()]
+            c = width
+        stages.append(nn.Sequential(*block, nn.MaxPool2d(2)))
+        h, w = h // 2, w // 2
+    head, f = [], c * h * w
+    for width in fcs:
+        head += [nn.Linear(f, width), nn.ReLU()]
+        f = width
+    head.append(nn.Linear(f, num_classes))
+    return nn.Sequential(*stages, nn.Flatten(), nn.Sequential(*head))
+'''),
+    # ------------------------------------------------------------------ train
+    A("train", "nn.CrossEntropyLoss, zero_grad after the step, len(dataset) for the accuracy", '''
+def train(model, train_loader, test_loader, epochs, lr, callback=None):
+    criterion = nn.CrossEntropyLoss()
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    history = {"train_loss": [], "test_acc": []}
+    opt.zero_grad()
+    for epoch in range(epochs):
+        model.train()
+        loss_sum, n_seen = 0.0, 0
+        for images, labels in train_loader:
+            loss = criterion(model(images), labels)
+            loss.backward()
+            opt.step()
+            opt.zero_grad()
+            loss_sum += loss.item() * labels.shape[0]
+            n_seen += labels.shape[0]
+        history["train_loss"].append(loss_sum / n_seen)
+        model.eval()
+        hits = 0
+        with torch.no_grad():
+            for images, labels in test_loader:
+                hits += int((model(images).argmax(1) == labels).sum())
+        history["test_acc"].append(hits / len(test_loader.dataset))
+        if callable(callback):
+            callback(history)
+    return history
+'''),
+    A("train", "model.zero_grad, per-batch lists averaged with weights, predictions concatenated", '''
+def train(model, train_loader, test_loader, epochs, lr, callback=None):
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    losses, accuracies = [], []
+    history = {"train_loss": losses, "test_acc": accuracies}
+    for _ in range(epochs):
+        model.train(True)
+        batch_losses, batch_sizes = [], []
+        for x, y in train_loader:
+            model.zero_grad(set_to_none=True)
+            logits = model(x)
+            loss = F.cross_entropy(logits, y)
+            loss.backward()
+            optimizer.step()
+            batch_losses.append(loss.item())
+            batch_sizes.append(len(y))
+        losses.append(float(np.average(batch_losses, weights=batch_sizes)))
+        model.train(False)
+        with torch.inference_mode():
+            pairs = [(model(x).argmax(dim=1), y) for x, y in test_loader]
+            predicted = torch.cat([p for p, _ in pairs])
+            truth = torch.cat([y for _, y in pairs])
+        accuracies.append((predicted == truth).sum().item() / truth.numel())
+        if callback is not None:
+            callback(history)
+    return history
+'''),
+    A("train", "helper functions per epoch, zero_grad(set_to_none=False), eval under set_grad_enabled", '''
+def train(model, train_loader, test_loader, epochs, lr, callback=None):
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+
+    def one_epoch():
+        model.train()
+        total = 0.0
+        count = 0
+        for xb, yb in train_loader:
+            optimizer.zero_grad(set_to_none=False)
+            out = model(xb)
+            loss = F.cross_entropy(out, yb, reduction="mean")
+            loss.backward()
+            optimizer.step()
+            total += float(loss.detach()) * xb.size(0)
+            count += xb.size(0)
+        return total / count
+
+    def accuracy():
+        model.eval()
+        correct = total = 0
+        with torch.set_grad_enabled(False):
+            for xb, yb in test_loader:
+                correct += torch.eq(model(xb).argmax(-1), yb).sum().item()
+                total += yb.size(0)
+        return correct / total
+
+    history = dict(train_loss=[], test_acc=[])
+    epoch = 0
+    while epoch < epochs:
+        history["train_loss"].append(one_epoch())
+        history["test_acc"].append(accuracy())
+        epoch += 1
+        if callback is not None:
+            callback(history)
+    return history
+'''),
+    # ------------------------------------------------------------------ lenet_gap
+    A("lenet_gap", "OrderedDict names, AdaptiveAvgPool2d((1, 1)), Flatten(1)", '''
+def lenet_gap():
+    from collections import OrderedDict
+
+    return nn.Sequential(OrderedDict([
+        ("conv1", nn.Conv2d(1, 6, 5, padding=2)), ("relu1", nn.ReLU()), ("pool1", nn.MaxPool2d(2)),
+        ("conv2", nn.Conv2d(6, 16, 5)), ("relu2", nn.ReLU()), ("pool2", nn.MaxPool2d(2)),
+        ("gap", nn.AdaptiveAvgPool2d((1, 1))), ("flatten", nn.Flatten(1)),
+        ("fc1", nn.Linear(16, 120)), ("relu3", nn.ReLU()),
+        ("fc2", nn.Linear(120, 84)), ("relu4", nn.ReLU()),
+        ("fc3", nn.Linear(84, 10)),
+    ]))
+'''),
+    A("lenet_gap", "nested features / gap / classifier, in-place ReLU", '''
+def lenet_gap():
+    features = nn.Sequential(
+        nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.ReLU(inplace=True), nn.MaxPool2d(2, 2),
+        nn.Conv2d(6, 16, kernel_size=5), nn.ReLU(inplace=True), nn.MaxPool2d(2, 2),
+    )
+    gap = nn.Sequential(nn.AdaptiveAvgPool2d(output_size=1), nn.Flatten())
+    classifier = nn.Sequential(
+        nn.Linear(16, 120), nn.ReLU(inplace=True),
+        nn.Linear(120, 84), nn.ReLU(inplace=True),
+        nn.Linear(84, 10),
+    )
+    return nn.Sequential(features, gap, classifier)
+'''),
+    A("lenet_gap", "layers of lenet5() with the flatten and first FC swapped", '''
+def lenet_gap():
+    layers = [m for m in lenet5().modules() if not list(m.children())]
+    out = []
+    replaced = False
+    for layer in layers:
+        if isinstance(layer, nn.Flatten):
+            out += [nn.AdaptiveAvgPool2d(1), nn.Flatten()]
+        elif isinstance(layer, nn.Linear) and not replaced:
+            out.append(nn.Linear(16, layer.out_features))
+            replaced = True
+        else:
+            out.append(layer)
+    return nn.Sequential(*out)
 '''),
 ]

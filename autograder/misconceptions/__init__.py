@@ -1,7 +1,9 @@
 """Catalogue of plausible wrong implementations, one module per assignment.
 
 Each module ``autograder.misconceptions.<assignment>`` (e.g. ``_01_convolution`` for ``01_convolution``)
-defines ``MISCONCEPTIONS``: a list of :class:`Misconception`.
+defines ``MISCONCEPTIONS``: a list of :class:`Misconception`, and ``ALTERNATIVES``: a list of
+:class:`Alternative`, correct implementations written differently from the reference (vectorised, other loop
+order, other dtype handling) that must earn full marks.
 """
 
 from __future__ import annotations
@@ -27,20 +29,40 @@ class Misconception:
         return textwrap.dedent(self.source).strip() + "\n"
 
 
+@dataclass(frozen=True)
+class Alternative:
+    """A correct implementation of one graded function, written differently from the reference."""
+
+    function: str
+    name: str
+    source: str
+
+    def code(self) -> str:
+        return textwrap.dedent(self.source).strip() + "\n"
+
+
 def module_name(assignment: str) -> str:
     """``01_convolution`` -> ``autograder.misconceptions._01_convolution`` (module names cannot start with a digit)."""
     return f"{__name__}._{assignment}"
 
 
-def catalogue(assignment: str) -> list[Misconception]:
-    """The misconceptions catalogued for ``assignment`` (empty if it has none yet)."""
+def _module(assignment: str):
     try:
-        mod = importlib.import_module(module_name(assignment))
+        return importlib.import_module(module_name(assignment))
     except ModuleNotFoundError as exc:
         if exc.name == module_name(assignment):
-            return []
+            return None
         raise
-    return list(mod.MISCONCEPTIONS)
+
+
+def catalogue(assignment: str) -> list[Misconception]:
+    """The misconceptions catalogued for ``assignment`` (empty if it has none yet)."""
+    return list(getattr(_module(assignment), "MISCONCEPTIONS", []))
+
+
+def alternatives(assignment: str) -> list[Alternative]:
+    """The alternative correct implementations kept for ``assignment``."""
+    return list(getattr(_module(assignment), "ALTERNATIVES", []))
 
 
 def function_of(grade_id: str, functions) -> str | None:

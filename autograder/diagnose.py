@@ -30,6 +30,8 @@ class Call:
     error: str | None = None      # exception type name, when the call raised
     cell: str | None = None       # the test cell that made the call
     after: dict | None = None     # argument position or name -> the array argument after the call
+    same_as: int | str | None = None  # the argument the call returned itself (not a copy), if any
+    threads: int | None = None    # torch's thread count in the sandbox (sums over threads round differently)
 
 
 def same(a: Any, b: Any) -> bool:
@@ -61,6 +63,8 @@ def same(a: Any, b: Any) -> bool:
         return type(a) is type(b) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, (int, np.integer)) and isinstance(b, (int, np.integer)):
+        return int(a) == int(b)   # counts are exact: 2,635,389,075 is not 2,635,380,000
     if isinstance(a, (int, float, np.number)) and isinstance(b, (int, float, np.number)):
         return bool(np.isclose(float(a), float(b), rtol=1e-4, atol=1e-6, equal_nan=True))
     if type(a).__module__ == "builtins" and type(b).__module__ == "builtins":
@@ -93,6 +97,7 @@ def replay(mistake: Misconception, calls: list[Call], namespace: dict) -> bool:
             args, kwargs = copy.deepcopy((call.args, call.kwargs))
         except Exception:  # noqa: BLE001
             return False
+        _set_threads(call.threads or 1)
         try:
             with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
                 value = fn(*args, **kwargs)
@@ -102,10 +107,27 @@ def replay(mistake: Misconception, calls: list[Call], namespace: dict) -> bool:
             continue
         if call.error is not None or not same(value, call.value):
             return False
+        if _returned_argument(value, args, kwargs) != call.same_as:
+            return False
         for key, want in (call.after or {}).items():
             if not _left_alike(args[key] if isinstance(key, int) else kwargs.get(key), want):
                 return False
     return True
+
+
+def _set_threads(n: int) -> None:
+    """As many torch threads as the sandbox used for the call, so a replayed training run gives the same numbers."""
+    import torch
+
+    if torch.get_num_threads() != n:
+        torch.set_num_threads(max(1, min(int(n), 64)))
+
+
+def _returned_argument(value: Any, args: tuple, kwargs: dict) -> int | str | None:
+    """Which argument ``value`` is (by identity), for arrays, tensors and modules; None if none."""
+    if isinstance(value, (int, float, str, bool, type(None))):
+        return None
+    return next((k for k, a in [*enumerate(args), *kwargs.items()] if a is value), None)
 
 
 def _left_alike(got: Any, want: Any) -> bool:
@@ -139,7 +161,6 @@ def name_mistakes(function: str, calls: list[Call], catalogue: list[Misconceptio
     import torch
 
     threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # as in the sandbox, so a replayed training run gives the same numbers
     try:
         named = [m for m in catalogue if m.function == function and replay(m, mine, namespace)]
     finally:

@@ -1,8 +1,8 @@
 """Mutation run: every catalogued wrong implementation, submitted through the real grading path.
 
-For each assignment a scratch course is made, the honest submission (the released notebook with the reference
-answers pasted in), one submission per misconception and one per alternative correct implementation (the
-honest one with that function replaced) are graded by ``cnn-grade grade``. The table says, per notebook, how
+For each assignment a scratch course is made with the honest submission (the released notebook with the
+reference answers pasted in) and submissions in which answers are replaced by catalogued mistakes or by
+alternative correct implementations; all are graded by ``cnn-grade grade``. The table says, per notebook, how
 many wrong implementations lost points on their function's tests (caught), how many got feedback naming the
 mistake (named), and how many alternative correct implementations earned full marks.
 
@@ -12,8 +12,10 @@ mistake (named), and how many alternative correct implementations earned full ma
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
 import json
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,28 +77,170 @@ class Run:
 
 
 def run(assignment: str, workdir: Path, jobs: int = 0) -> Run:
-    """Grade the honest submission, every misconception and every alternative of ``assignment``."""
+    """Grade the honest submission, every misconception and every alternative of ``assignment``.
+
+    To save time, mistakes of functions whose test cells cannot affect one another share a submission (see
+    :func:`mistake_batches`), and the k-th alternatives of all functions share one. Any entry whose shared
+    submission did not come out clean (a mistake not caught and named, an alternative without full marks, a
+    submission that timed out) is graded again alone, and that verdict is the one kept.
+    """
     generate_elsewhere(assignment, workdir)
     name, honest = honest_submission(assignment)
-    students = {"honest": honest}
-    for i, m in enumerate(catalogue(assignment)):
-        students[f"m{i:03d}"] = with_mistake(honest, m)
-    for i, alt in enumerate(alternatives(assignment)):
-        students[f"a{i:03d}"] = with_mistake(honest, alt)
-    for student, nb in students.items():
+    mistakes, alts = catalogue(assignment), alternatives(assignment)
+    plan: dict[str, list[str]] = {"honest": []}
+    for k, batch in enumerate(mistake_batches(assignment, mistakes)):
+        plan[f"m{k:03d}"] = [f"m{i:03d}" for i in batch]
+    for k, batch in enumerate(_alternative_batches(alts)):
+        plan[f"a{k:03d}"] = [f"a{i:03d}" for i in batch]
+    entries = {f"m{i:03d}": m for i, m in enumerate(mistakes)} | {f"a{i:03d}": a for i, a in enumerate(alts)}
+    _grade(workdir, assignment, name, honest, plan, entries, jobs)
+    where = {entry: student for student, batch in plan.items() for entry in batch}
+    _write_plan(workdir, where)
+    first = collect(assignment, workdir)
+    again = [f"m{i:03d}" for i, r in enumerate(first.mistakes) if not (r.caught and r.named and r.status == "graded")]
+    again += [f"a{i:03d}" for i, r in enumerate(first.alternatives) if not r.full_marks]
+    again = [e for e in again if len(plan[where[e]]) > 1]
+    if again:
+        alone = {f"{e}-alone": [e] for e in again}
+        _grade(workdir, assignment, name, honest, alone, entries, jobs)
+        where.update({e: f"{e}-alone" for e in again})
+        _write_plan(workdir, where)
+    return collect(assignment, workdir)
+
+
+PLAN = "mutation-plan.json"
+
+
+def _write_plan(workdir: Path, where: dict[str, str]) -> None:
+    (workdir / PLAN).write_text(json.dumps(where, indent=1))
+
+
+def _grade(workdir: Path, assignment: str, name: str, honest: nbformat.NotebookNode, plan: dict[str, list[str]],
+           entries: dict, jobs: int) -> None:
+    for student, batch in plan.items():
+        nb = honest
+        for entry in batch:
+            nb = with_mistake(nb, entries[entry])
         dest = workdir / "submitted" / student / assignment
         dest.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, dest / name)
-    cli_main(["--course", str(workdir), "grade", assignment, "--jobs", str(jobs), "--quiet"])
-    return collect(assignment, workdir)
+    cli_main(["--course", str(workdir), "grade", assignment, "--jobs", str(jobs), "--quiet",
+              "--student", *plan])
+
+
+def _alternative_batches(alts: list[Alternative]) -> list[list[int]]:
+    """The k-th alternative of every function in batch k (correct code: no batch can interfere)."""
+    seen: dict[str, int] = {}
+    batches: list[list[int]] = []
+    for i, alt in enumerate(alts):
+        k = seen[alt.function] = seen.get(alt.function, -1) + 1
+        if k == len(batches):
+            batches.append([])
+        batches[k].append(i)
+    return batches
+
+
+def mistake_batches(assignment: str, mistakes: list[Misconception], course: Path = ROOT) -> list[list[int]]:
+    """Mistakes grouped so that no two in a group belong to functions that could change each other's test results.
+
+    Function ``g``'s tests depend on ``f`` when a test cell of ``g``, or anything it uses (answers, earlier
+    cells' variables), names ``f``; a mistake's own code may name more functions. Two mistakes conflict when
+    either's function is a dependency of the other's tests. Groups are filled greedily.
+    """
+    (source_path,) = (course / "source" / assignment).glob("*.ipynb")
+    functions = {m.function for m in mistakes}
+    tested = cell_dependencies(nbformat.read(source_path, as_version=4), functions)
+
+    def reach(i: int) -> set[str]:
+        return tested.get(mistakes[i].function, {mistakes[i].function}) | (_names(mistakes[i].code()) & functions)
+
+    queues: dict[str, list[int]] = {}
+    for i, m in enumerate(mistakes):
+        queues.setdefault(m.function, []).append(i)
+    batches: list[list[int]] = []
+    while any(queues.values()):
+        batch: list[int] = []
+        for f in sorted(queues, key=lambda f: -len(queues[f])):
+            if not queues[f]:
+                continue
+            i = queues[f][0]
+            if all(mistakes[i].function not in reach(j) and mistakes[j].function not in reach(i) for j in batch):
+                batch.append(queues[f].pop(0))
+        batches.append(batch)
+    return batches
+
+
+def cell_dependencies(nb: nbformat.NotebookNode, functions: set[str]) -> dict[str, set[str]]:
+    """Per graded function: the graded functions that can change the outcome of its test cells (itself included).
+
+    Flow-insensitive and conservative: a cell depends on every function it names and on the dependencies of
+    every global it reads that an earlier cell assigned.
+    """
+    deps: dict[str, set[str]] = {}
+    tests: dict[str, set[str]] = {f: {f} for f in functions}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(_MAGIC.sub("pass  # ", cell.source))
+        except SyntaxError:
+            continue
+        own: set[str] = set()
+        for node in tree.body:
+            uses = _free_names(node)
+            mine = set().union(*(deps.get(n, set()) for n in uses)) | (uses & functions)
+            if not isinstance(node, (ast.Import, ast.ImportFrom)):   # modules do not depend on answers
+                for name in _top_level_names(node):
+                    deps[name] = mine | ({name} & functions)
+            own |= mine
+        meta = _meta(cell)
+        f = function_of(str(meta.get("grade_id", "")), functions) if meta.get("grade") else None
+        if f is not None:
+            tests[f] |= own
+    return tests
+
+
+_MAGIC = re.compile(r"^\s*[%!].*$", re.M)
+
+
+def _names_in(tree: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+
+
+def _names(code: str) -> set[str]:
+    try:
+        return _names_in(ast.parse(code))
+    except SyntaxError:
+        return set()
+
+
+def _free_names(node: ast.AST) -> set[str]:
+    """Names ``node`` reads that it does not bind itself (its globals, roughly)."""
+    stored = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    stored |= {a.arg for a in ast.walk(node) if isinstance(a, ast.arg)}
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} - stored
+
+
+def _top_level_names(node: ast.stmt) -> set[str]:
+    """Names one top-level statement binds in the module (assignments, definitions, loop and with targets)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, (ast.Expr, ast.Assert)):
+        return set()
+    inner = [n for n in ast.walk(node) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))]
+    local = {id(x) for f in inner for x in ast.walk(f)}
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+            and id(n) not in local}
 
 
 def collect(assignment: str, workdir: Path) -> Run:
     """Read the verdicts of a mutation run from ``workdir`` (a course graded by :func:`run`)."""
     mistakes, alts = catalogue(assignment), alternatives(assignment)
+    plan = workdir / PLAN
+    where = json.loads(plan.read_text()) if plan.exists() else {}
 
     def result(student: str) -> dict:
-        marker = workdir / "autograded" / student / assignment / MARKER
+        marker = workdir / "autograded" / where.get(student, student) / assignment / MARKER
         return next(iter(json.loads(marker.read_text())["results"].values()))
 
     def lost_points(r: dict, function: str) -> list[dict]:

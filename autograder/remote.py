@@ -118,8 +118,8 @@ class Session:
             _reply.update(reply)
         return self.dec(reply.get("value"))
 
-    def _call(self, target: dict, args: tuple, kwargs: dict, payload: dict) -> Any:
-        reply: dict = {}
+    def _call(self, target: dict, args: tuple, kwargs: dict, payload: dict, reply: dict | None = None) -> Any:
+        reply = {} if reply is None else reply
         value = self.ask("call", _reply=reply, **target, **payload)
         for key, new in reply.get("changed", []) if isinstance(reply.get("changed"), list) else []:
             original = args[key] if isinstance(key, int) and 0 <= key < len(args) else kwargs.get(key)
@@ -129,6 +129,8 @@ class Session:
                     if new.shape != original.shape:
                         original.shape = new.shape   # ``X.shape = ...`` in the student's function
                     np.copyto(original, new, casting="unsafe")
+                elif _is_tensor(original) and _is_tensor(new):   # ``x.relu_()``, ``nn.ReLU(inplace=True)``
+                    _copy_into(original, new)
             except Exception:  # noqa: BLE001 - a malformed change is ignored
                 continue
         changes = reply.get("module_changes")
@@ -138,6 +140,11 @@ class Session:
                 apply_module_state(original, self.dec(state))
             except Exception:  # noqa: BLE001 - a malformed change is ignored
                 continue
+        key = reply.get("same_as")
+        if isinstance(key, int) and 0 <= key < len(args):
+            return args[key]
+        if isinstance(key, str) and key in kwargs:
+            return kwargs[key]
         return value
 
     def dec(self, value: Any) -> Any:
@@ -158,6 +165,9 @@ class Session:
 
     def call(self, target: dict, args: tuple, kwargs: dict, name: str | None = None) -> Any:
         payload = {"args": [self.enc(a) for a in args], "kwargs": self.enc(dict(kwargs))}
+        torch = sys.modules.get("torch")
+        if torch is not None:   # the call runs as under the test's torch.no_grad() (or not)
+            payload["grad"] = bool(torch.is_grad_enabled())
         if not (name and self.recording) or len(self.calls) > 2000:
             return self._call(target, args, kwargs, payload)
         from autograder.diagnose import Call
@@ -167,8 +177,9 @@ class Session:
         except Exception:  # noqa: BLE001 - arguments that cannot be copied are not replayed
             return self._call(target, args, kwargs, payload)
         record = Call(name, saved[0], saved[1], cell=self.cell)
+        reply: dict = {}
         try:
-            record.value = self._call(target, args, kwargs, payload)
+            value = record.value = self._call(target, args, kwargs, payload, reply)
         except SandboxLost:
             raise
         except Exception as exc:
@@ -177,8 +188,28 @@ class Session:
             raise
         # the arrays passed in, as the call left them (a function may change its arguments in place)
         record.after = {k: _after(a) for k, a in [*enumerate(args), *kwargs.items()] if _after(a) is not None}
+        record.same_as = reply.get("same_as")
+        record.threads = reply.get("threads") if isinstance(reply.get("threads"), int) else None
+        if isinstance(value, np.ndarray):   # as returned: the test may change it afterwards
+            record.value = value.copy()
         self.calls.append(record)
-        return record.value
+        return value
+
+
+def _is_tensor(x: Any) -> bool:
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(x, torch.Tensor)
+
+
+def _copy_into(original, new) -> None:
+    """What the student's call did to a tensor argument, done to the caller's tensor."""
+    import torch
+
+    with torch.no_grad():
+        if original.shape == new.shape:
+            original.copy_(new)
+        else:
+            original.data = new.to(original.dtype)
 
 
 def _exception(ename: str, evalue: str) -> BaseException:

@@ -108,6 +108,9 @@ class Sandbox:
             "hide": [str(p) for p in self.hide], "python": sys.executable,
             "cgroup": self.scratch.name if self.strong and os.access(CGROUPS, os.W_OK) else None,
             "cpus": self.limits.cpus,
+            # a sandbox forked by the zygote inherits the zygote's environment: these must reach it too
+            "env": {k: env[k] for k in ("NBGRADER_EXECUTION", "CNN_GRADE_THREADS", "OMP_NUM_THREADS",
+                                        "MKL_NUM_THREADS")},
         }
         self._deadline = time.monotonic() + self.limits.notebook_seconds
         if self.zygote is not None and self.strong:

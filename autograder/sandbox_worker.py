@@ -12,6 +12,7 @@ import os
 import re
 import sys
 import traceback
+from contextlib import nullcontext
 
 OUTPUT_LIMIT = 20_000
 _MAGIC = re.compile(r"^(\s*)([%!].*)$", re.M)
@@ -134,25 +135,37 @@ class Worker:
         kwargs = self.dec(req.get("kwargs", {"__dict__": []}))
         import numpy as np
 
-        watched = [(i, a, a.copy()) for i, a in enumerate(args) if type(a) is np.ndarray]
-        watched += [(k, a, a.copy()) for k, a in kwargs.items() if type(a) is np.ndarray]
+        torch = sys.modules.get("torch")
+        tensor = torch.Tensor if torch is not None else ()
+        watched = [(k, a, a.copy() if type(a) is np.ndarray else a.detach().clone())
+                   for k, a in [*enumerate(args), *kwargs.items()] if type(a) is np.ndarray or type(a) is tensor]
         modules = self._modules_sent(req, args, kwargs)
         out, err = _Bounded(), _Bounded()
         old = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = out, err
+        grad = torch.set_grad_enabled(bool(req["grad"])) if torch is not None and "grad" in req else nullcontext()
         try:
-            value = fn(*args, **kwargs)
+            with grad:
+                value = fn(*args, **kwargs)
         finally:
             sys.stdout, sys.stderr = old
         # arrays the function changed in place: the grader copies the change back into the caller's array
-        changed = [[key, self.enc(a)] for key, a, before in watched
-                   if a.shape != before.shape or not np.array_equal(a, before, equal_nan=True)]
+        changed = [[key, self.enc(a)] for key, a, before in watched if not _unchanged(a, before)]
         # modules sent by value (a model the test built): mode, hooks and weights as the call left them
         from autograder.wire import module_state
 
         module_changes = [[key, self.enc(module_state(m))] for key, m, before in modules
                           if not _same_state(module_state(m), before)]
-        return {"value": self.enc(value), "stdout": out.text(), "changed": changed, "module_changes": module_changes}
+        reply = {"stdout": out.text(), "changed": changed, "module_changes": module_changes}
+        if torch is not None:   # the notebook may have set it; a replay needs the same to give the same numbers
+            reply["threads"] = torch.get_num_threads()
+        raw_args = req.get("args", [])
+        for key, a in [*enumerate(args), *kwargs.items()]:
+            raw = raw_args[key] if isinstance(key, int) and key < len(raw_args) else None
+            if value is a and not isinstance(a, (int, float, str, bool, type(None))) and not (
+                    isinstance(raw, dict) and "__ref__" in raw):
+                return reply | {"value": None, "same_as": key}   # the argument itself, not a copy of it
+        return reply | {"value": self.enc(value)}
 
     @staticmethod
     def _modules_sent(req: dict, args: list, kwargs: dict) -> list:
@@ -243,6 +256,17 @@ def _snapshot() -> dict[str, int]:
         for attr, value in list(vars(mod).items()):
             snap[f"{name}.{attr}"] = id(value)
     return snap
+
+
+def _unchanged(a, before) -> bool:
+    """An array or tensor argument is as it was before the call (shape and values, NaNs equal)."""
+    import numpy as np
+
+    if a.shape != before.shape:
+        return False
+    if type(a) is not np.ndarray:
+        a, before = a.detach().numpy(), before.numpy()
+    return bool(np.array_equal(a, before, equal_nan=True))
 
 
 def _same_state(a: dict, b: dict) -> bool:

@@ -34,6 +34,9 @@ def _grandchild(cfg: dict, req_r: int, rep_w: int) -> None:
     work = jail.give_scratch(Path(cfg["scratch"]))
     os.chdir(work)
     os.environ.update({"TMPDIR": str(work), "HOME": str(work), "MPLCONFIGDIR": str(work / ".mpl")})
+    os.environ.update({str(k): str(v) for k, v in cfg.get("env", {}).items()})
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(int(os.environ.get("CNN_GRADE_THREADS", "1")))
     jail.apply_limits(cfg, os.getuid())
     os.dup2(req_r, 3)
     os.dup2(rep_w, 4)

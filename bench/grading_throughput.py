@@ -2,8 +2,8 @@
 
 Per assignment, N submissions are made in a scratch course: a third honest (reference answers pasted into
 the release), a third with one catalogued mistake each, a third untouched releases. Both graders grade the
-same files in one run on this machine; the script prints wall times, the ratio, and checks that both give
-every honest submission the same score.
+same files in one run on this machine; the script prints wall times, the ratio, cnn-grade's median time per
+phase (sandbox start, student cells, tests, diagnosis) and any honest submission the two score differently.
 
     .venv/bin/python bench/grading_throughput.py [--per-assignment 30] [--assignments 01_convolution ...]
 """
@@ -11,14 +11,17 @@ every honest submission the same score.
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 import shutil
+import statistics
 import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 
+from autograder.cli import MARKER
 from autograder.cli import main as cnn_grade
 from autograder.misconceptions import catalogue
 from autograder.mutation import honest_submission, with_mistake
@@ -39,6 +42,24 @@ def make_course(dest: Path, assignment: str, n: int) -> None:
         out = dest / "submitted" / f"s{i:03d}" / assignment
         out.mkdir(parents=True)
         nbformat.write(nb, out / name)
+
+
+def compare(stock_dir: Path, ours_dir: Path, assignment: str, n: int) -> tuple[dict[str, float], list[str]]:
+    """Median time per phase of cnn-grade's submissions, and honest students whose two scores differ."""
+    from nbgrader.api import Gradebook
+
+    name = next((ROOT / "release" / assignment).glob("*.ipynb")).stem
+    timings: dict[str, list[float]] = {}
+    mismatched = []
+    with Gradebook(f"sqlite:///{stock_dir / 'gradebook.db'}") as gb:
+        for i in range(n):
+            student = f"s{i:03d}"
+            r = json.loads((ours_dir / "autograded" / student / assignment / MARKER).read_text())["results"][name]
+            for k, v in r.get("timings", {}).items():
+                timings.setdefault(k, []).append(v)
+            if i % 3 == 0 and abs(gb.find_submission_notebook(name, assignment, student).score - r["score"]) > 1e-6:
+                mismatched.append(student)
+    return {k: statistics.median(v) for k, v in timings.items()}, mismatched
 
 
 def main() -> None:
@@ -62,10 +83,14 @@ def main() -> None:
             t0 = time.perf_counter()
             cnn_grade(["--course", str(ours_dir), "grade", a, "--quiet", "--jobs", str(args.jobs)])
             ours = time.perf_counter() - t0
+            phases, mismatched = compare(stock_dir, ours_dir, a, args.per_assignment)
         total_stock += stock
         total_ours += ours
         print(f"{a:24s} stock {stock:7.1f} s   cnn-grade {ours:7.1f} s   ratio {stock / ours:4.2f}x   "
               f"per submission {stock / args.per_assignment:5.2f} s vs {ours / args.per_assignment:5.2f} s")
+        print(f"{'':24s} cnn-grade median per submission: "
+              + ", ".join(f"{k} {v:.2f} s" for k, v in phases.items())
+              + f"; honest submissions scored differently by the two: {mismatched or 'none'}")
     print(f"{'all':24s} stock {total_stock:7.1f} s   cnn-grade {total_ours:7.1f} s   "
           f"ratio {total_stock / total_ours:4.2f}x (target >= 3x)")
 

@@ -116,6 +116,9 @@ def cases(course: Path) -> dict[str, object]:
                                        "builtins.isinstance = lambda *a: True", after="corr2d"),
         "output_flood": with_cell(good, "import os, sys\nfor _ in range(200000):\n    print('spam' * 50)\n"
                                         "os.write(1, b'x' * 2**20)", after="corr2d"),
+        # notebooks shorten their work under autograde (06 trains 1 epoch, not 20): the variable must reach them
+        "autograde_env": with_cell(good, "import os\nif os.environ.get('NBGRADER_EXECUTION') != 'autograde':\n"
+                                         "    " + WRONG_CORR2D.replace("\n", "\n    "), after="corr2d"),
         "huge_notebook": huge,
         "edited_test": edited,
         "deleted_test": deleted,
@@ -148,6 +151,7 @@ EXPECTED = {
     "swap_numpy": ("tampering detected", False),
     "redefine_builtins": ("tampering detected", False),
     "output_flood": ("graded", True),
+    "autograde_env": ("graded", True),
     "huge_notebook": ("invalid notebook", False),
     "edited_test": ("tampering detected", True),
     "deleted_test": ("cells missing", True),

@@ -252,16 +252,19 @@ class PoolingExplorer(widgets.VBox):
 
 
 def interactions(size: int) -> tuple[PoolingExplorer, list[Callable[[], None]]]:
-    """An explorer on a ``size`` x ``size`` photo and one callable per control, each changing it once."""
+    """An explorer on a ``size`` x ``size`` photo and one callable per control, each changing it (back and forth
+    between two values, so every call triggers an update)."""
     w = PoolingExplorer(image=sample_image(size=size))
 
-    def set_value(control, value):
-        return lambda: setattr(control, "value", value)
+    def toggle(control, a, b):
+        def act():
+            control.value = b if control.value == a else a
+        return act
 
     return w, [
-        set_value(w.mode, "avg"),
-        set_value(w.size, 3),
-        set_value(w.stride, 1),
-        set_value(w.shift_x, 1),
-        set_value(w.shift_y, 1),
+        toggle(w.mode, "avg", "max"),
+        toggle(w.size, 3, 2),
+        toggle(w.stride, 1, 2),
+        toggle(w.shift_x, 1, 0),
+        toggle(w.shift_y, 1, 0),
     ]

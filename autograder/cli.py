@@ -45,12 +45,18 @@ def secret_paths(course: Path) -> list[Path]:
     return sorted(p for p in paths if p.exists())
 
 
-def _die_with_parent() -> None:
-    """Worker processes end when the grader is killed (Linux), so a rerun never races old workers."""
+def _start_worker(threads: int) -> None:
+    """Set up a grading process: it ends when the grader is killed (Linux), so a rerun never races old workers;
+    its torch uses its share of the cores (two processes with two spinning OpenMP threads each on two cores
+    grade slower than one)."""
     try:
         ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except OSError:
         pass
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+    import torch
+
+    torch.set_num_threads(threads)
 
 
 def digest(paths: list[Path]) -> str:
@@ -135,7 +141,9 @@ def cmd_grade(args) -> int:
     summary = []
     # "spawn", not fork: a forked copy of a process that already ran torch's thread pool can deadlock in it.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_parent, mp_context=context) as pool:
+    threads = max(1, (os.cpu_count() or 1) // jobs)
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(threads,),
+                             mp_context=context) as pool:
         futures = {pool.submit(grade_submission, course, args.assignment, s, limits): (s, d) for s, d in todo}
         for fut in tqdm(as_completed(futures), total=len(futures), unit="submission", disable=args.quiet):
             student, dig = futures[fut]

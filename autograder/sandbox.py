@@ -67,6 +67,11 @@ def strong_isolation_available() -> bool:
             and os.environ.get("CNN_GRADE_WEAK_SANDBOX") != "1")
 
 
+# OpenMP threads that wait sleep instead of spinning: a notebook that asks for 2 torch threads in a sandbox held
+# to one CPU (cgroup quota) next to another sandbox would otherwise spend its quota spinning (10-50x slower).
+OPENMP_ENV = {"OMP_WAIT_POLICY": "PASSIVE"}
+
+
 @dataclass
 class Sandbox:
     """One worker process; use as a context manager. ``hide`` lists paths the student must not see."""
@@ -100,7 +105,7 @@ class Sandbox:
             "HOME": str(self.scratch), "PYTHONDONTWRITEBYTECODE": "1", "CNN_GRADE_THREADS": str(self.threads),
             "OMP_NUM_THREADS": str(self.threads), "MKL_NUM_THREADS": str(self.threads),
             "NBGRADER_EXECUTION": "autograde", "PYTHONPATH": str(PACKAGE_ROOT),
-            "CNN_GRADE_HOST_MNT": host_mount_namespace(),
+            "CNN_GRADE_HOST_MNT": host_mount_namespace(), **OPENMP_ENV,
         })
         self.strong = strong_isolation_available()
         jail_cfg = {

@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 from autograder import jail, privileges
+from autograder.sandbox import OPENMP_ENV
 
 _ERR = None if os.environ.get("CNN_GRADE_DEBUG") else subprocess.DEVNULL
 _children: dict[int, int] = {}   # intermediate pid -> grandchild pid (PID 1 of the submission's namespace)
@@ -187,7 +188,7 @@ class Zygote:
 
         cfg = {"hide": [str(p) for p in hide]}
         env = tool_env({"PYTHONPATH": str(PACKAGE_ROOT), "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
-                        "CNN_GRADE_HOST_MNT": jail.host_mount_namespace()})
+                        "CNN_GRADE_HOST_MNT": jail.host_mount_namespace(), **OPENMP_ENV})
         self.proc = subprocess.Popen(
             ["unshare", "--mount", "--net", "--ipc", "--uts", "--fork", "--kill-child", "--propagation", "private",
              sys.executable, "-m", "autograder.zygote", json.dumps(cfg)],

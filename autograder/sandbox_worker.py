@@ -137,8 +137,12 @@ class Worker:
 
         torch = sys.modules.get("torch")
         tensor = torch.Tensor if torch is not None else ()
+        raw_args = req.get("args", [])
+        sent = [(k, a) for k, a in [*enumerate(args), *kwargs.items()]   # copies the grader sent, not references
+                if not (isinstance(k, int) and k < len(raw_args) and isinstance(raw_args[k], dict)
+                        and "__ref__" in raw_args[k])]
         watched = [(k, a, a.copy() if type(a) is np.ndarray else a.detach().clone())
-                   for k, a in [*enumerate(args), *kwargs.items()] if type(a) is np.ndarray or type(a) is tensor]
+                   for k, a in sent if type(a) is np.ndarray or type(a) is tensor]
         modules = self._modules_sent(req, args, kwargs)
         out, err = _Bounded(), _Bounded()
         old = sys.stdout, sys.stderr
@@ -159,11 +163,8 @@ class Worker:
         reply = {"stdout": out.text(), "changed": changed, "module_changes": module_changes}
         if torch is not None:   # the notebook may have set it; a replay needs the same to give the same numbers
             reply["threads"] = torch.get_num_threads()
-        raw_args = req.get("args", [])
-        for key, a in [*enumerate(args), *kwargs.items()]:
-            raw = raw_args[key] if isinstance(key, int) and key < len(raw_args) else None
-            if value is a and not isinstance(a, (int, float, str, bool, type(None))) and not (
-                    isinstance(raw, dict) and "__ref__" in raw):
+        for key, a in sent:
+            if value is a and not isinstance(a, (int, float, str, bool, type(None))):
                 return reply | {"value": None, "same_as": key}   # the argument itself, not a copy of it
         return reply | {"value": self.enc(value)}
 
@@ -264,9 +265,12 @@ def _unchanged(a, before) -> bool:
 
     if a.shape != before.shape:
         return False
-    if type(a) is not np.ndarray:
-        a, before = a.detach().numpy(), before.numpy()
-    return bool(np.array_equal(a, before, equal_nan=True))
+    try:
+        if type(a) is not np.ndarray:
+            a, before = a.detach().numpy(), before.numpy()
+        return bool(np.array_equal(a, before, equal_nan=True))
+    except (TypeError, RuntimeError):   # a dtype numpy cannot hold: not sent back
+        return True
 
 
 def _same_state(a: dict, b: dict) -> bool:

@@ -15,7 +15,6 @@ import argparse
 import ast
 import copy
 import json
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from autograder.cli import MARKER
 from autograder.cli import main as cli_main
 from autograder.grading import nbmeta as _meta
 from autograder.misconceptions import Alternative, Misconception, alternatives, catalogue, function_of, replace_function
+from autograder.nbrun import without_magics
 from autograder.release import ROOT, assignments, generate_elsewhere
 
 
@@ -182,7 +182,7 @@ def cell_dependencies(nb: nbformat.NotebookNode, functions: set[str]) -> dict[st
         if cell.cell_type != "code":
             continue
         try:
-            tree = ast.parse(_MAGIC.sub("pass  # ", cell.source))
+            tree = ast.parse(without_magics(cell.source))
         except SyntaxError:
             continue
         own: set[str] = set()
@@ -200,16 +200,9 @@ def cell_dependencies(nb: nbformat.NotebookNode, functions: set[str]) -> dict[st
     return tests
 
 
-_MAGIC = re.compile(r"^\s*[%!].*$", re.M)
-
-
-def _names_in(tree: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-
-
 def _names(code: str) -> set[str]:
     try:
-        return _names_in(ast.parse(code))
+        return {n.id for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Name)}
     except SyntaxError:
         return set()
 

@@ -21,6 +21,11 @@ from autograder.partial_credit import points_from, run_cell
 _MAGIC = re.compile(r"^\s*[%!]", re.M)
 
 
+def without_magics(source: str) -> str:
+    """``source`` with IPython magic and shell lines turned into ``pass`` statements (plain Python)."""
+    return _MAGIC.sub("pass  # ", source)
+
+
 @dataclass
 class CellResult:
     grade_id: str
@@ -78,7 +83,7 @@ def run_notebook(path: Path | str, replace: dict[str, str] | None = None,
         for index, cell in enumerate(nb.cells[:last]):
             if cell.cell_type != "code":
                 continue
-            source = _MAGIC.sub("pass  # ", cell.source)
+            source = without_magics(cell.source)
             gid = grade_id(cell) or f"cell-{index}"
             meta = nbmeta(cell)
             max_points = float(meta.get("points", 0))

@@ -143,7 +143,7 @@ class Worker:
                         and "__ref__" in raw_args[k])]
         watched = [(k, a, a.copy() if type(a) is np.ndarray else a.detach().clone())
                    for k, a in sent if type(a) is np.ndarray or type(a) is tensor]
-        modules = self._modules_sent(req, args, kwargs)
+        modules = _modules_among(sent)
         out, err = _Bounded(), _Bounded()
         old = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = out, err
@@ -167,22 +167,6 @@ class Worker:
             if value is a and not isinstance(a, (int, float, str, bool, type(None))):
                 return reply | {"value": None, "same_as": key}   # the argument itself, not a copy of it
         return reply | {"value": self.enc(value)}
-
-    @staticmethod
-    def _modules_sent(req: dict, args: list, kwargs: dict) -> list:
-        """(key, module, state before the call) for torch modules the grader sent by value, not by reference."""
-        torch = sys.modules.get("torch")
-        if torch is None:
-            return []
-        from autograder.wire import module_state
-
-        raw_args = req.get("args", [])
-        out = []
-        for key, value in [*enumerate(args), *kwargs.items()]:
-            raw = raw_args[key] if isinstance(key, int) and key < len(raw_args) else None
-            if isinstance(value, torch.nn.Module) and not (isinstance(raw, dict) and "__ref__" in raw):
-                out.append((key, value, module_state(value)))
-        return out
 
     def op_getattr(self, req: dict) -> dict:
         return {"value": self.enc(getattr(self._target(req), req["attr"]))}
@@ -257,6 +241,16 @@ def _snapshot() -> dict[str, int]:
         for attr, value in list(vars(mod).items()):
             snap[f"{name}.{attr}"] = id(value)
     return snap
+
+
+def _modules_among(sent: list) -> list:
+    """(key, module, state before the call) for the torch modules among the arguments the grader sent by value."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return []
+    from autograder.wire import module_state
+
+    return [(key, value, module_state(value)) for key, value in sent if isinstance(value, torch.nn.Module)]
 
 
 def _unchanged(a, before) -> bool:

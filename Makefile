@@ -59,6 +59,8 @@ HUB_ARGS    = --root $(HUB_ROOT) --prefix $(HUB_PREFIX) --roster $(ROSTER) --por
 # Node.js from Debian when missing; configurable-http-proxy from npm at the version of package-lock.json;
 # the course's Python environment for the users' servers in HUB_PREFIX (rebuilt when requirements.txt changes).
 hub-deps: setup classroom/node_modules/.package-lock.json
+	@dpkg -s python3-venv >/dev/null 2>&1 || $(SUDO) sh -c \
+		'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -o DPkg::Lock::Timeout=300 python3-venv'
 	$(SUDO) $(BIN)/python -m classroom.environment $(HUB_PREFIX)
 
 classroom/node_modules/.package-lock.json: classroom/package.json classroom/package-lock.json

@@ -20,6 +20,9 @@ from classroom.deployment import Deployment
 def copy_missing(src: Path, dest: Path, uid: int, gid: int) -> int:
     """Copy files of ``src`` that ``dest`` lacks (owned by uid:gid); returns how many."""
     copied = 0
+    if not dest.exists():
+        dest.mkdir(mode=0o700)
+        os.chown(dest, uid, gid)
     for path in sorted(src.rglob("*")):
         if "__pycache__" in path.parts or ".ipynb_checkpoints" in path.parts:
             continue

@@ -18,7 +18,7 @@ PREFIX/venv/                               root                   0755    the co
 =========================================  =====================  ======  ====================================
 
 nbgrader's own modes (exchange 777, inbound 733 with setgid, feedback 711) get a sticky bit on the exchange root
-and inbound, so nobody removes another's entries; ``classroom.exchange`` makes each submission 2770/0640 (the
+and inbound, so nobody removes another's entries; ``classroom.exchange`` makes each submission folder 0770 (the
 instructor's group, no one else) instead of nbgrader's 777 hidden by an unguessable name.
 """
 

@@ -26,9 +26,28 @@ GRADER_PACKAGES = ("course", "classroom", "autograder")
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "node_modules")
 
 
-def base_python() -> str:
-    """The interpreter behind this one (a venv's base), from which new venvs are made."""
-    return getattr(sys, "_base_executable", sys.executable)
+def usable_by_all(path: Path) -> bool:
+    """Can every account run ``path`` (itself o+rx, every folder above it o+x)?"""
+    path = path.resolve()
+    if not path.exists() or path.stat().st_mode & 0o005 != 0o005:
+        return False
+    return all(p.stat().st_mode & 0o001 for p in path.parents)
+
+
+def shared_python() -> str:
+    """An interpreter every account can run, of this Python's version, to build the shared venv from.
+
+    This interpreter's base may live where students cannot enter (pyenv in /root): then Debian's
+    ``/usr/bin/pythonX.Y`` of the same version (``apt-get install python3-venv``).
+    """
+    base = Path(getattr(sys, "_base_executable", sys.executable))
+    debian = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
+    for candidate in (base, debian):
+        if usable_by_all(candidate):
+            return str(candidate)
+    raise RuntimeError(f"no Python {sys.version_info.major}.{sys.version_info.minor} that every account can run: "
+                       f"{base.resolve()} is closed to other accounts and {debian} is missing "
+                       "(apt-get install python3 python3-venv)")
 
 
 def site_packages(venv: Path) -> Path:
@@ -38,7 +57,7 @@ def site_packages(venv: Path) -> Path:
 
 def stamp_of(checkout: Path = CHECKOUT) -> str:
     h = hashlib.sha256((checkout / "requirements.txt").read_bytes())
-    h.update(sys.version.encode())
+    h.update(shared_python().encode())
     return h.hexdigest()
 
 
@@ -68,7 +87,7 @@ def ensure_student_env(prefix: Path, checkout: Path = CHECKOUT, log=print) -> Pa
             if not stamp.exists() or stamp.read_text() != stamp_of(checkout):
                 log(f"building the course environment in {venv} (pinned requirements; a few minutes, once)")
                 shutil.rmtree(venv, ignore_errors=True)
-                subprocess.run([base_python(), "-m", "venv", str(venv)], check=True)
+                subprocess.run([shared_python(), "-m", "venv", str(venv)], check=True)
                 _pip(venv, "install", "--quiet", "-r", str(checkout / "requirements.txt"))
                 for ext in ("@jupyter-widgets/jupyterlab-manager", "@jupyter/nbgrader"):
                     subprocess.run([str(venv / "bin" / "jupyter"), "labextension", "enable", "--level=sys_prefix",
@@ -87,7 +106,8 @@ def ensure_grader_env(grader: Path, venv: Path, gid: int, checkout: Path = CHECK
     old = os.umask(0o027)
     try:
         if not (grader / "bin" / "python").exists():
-            subprocess.run([base_python(), "-m", "venv", "--without-pip", str(grader)], check=True)
+            # made by the shared venv's interpreter: the same base, so its site-packages can be layered
+            subprocess.run([str(venv / "bin" / "python"), "-m", "venv", "--without-pip", str(grader)], check=True)
         site = site_packages(grader)
         (site / "course-environment.pth").write_text(str(site_packages(venv)) + "\n")
         copy_packages(GRADER_PACKAGES, site, checkout)

@@ -9,7 +9,8 @@ badly named entry. These subclasses keep nbgrader's layout and add:
 
 * submit: only as yourself; the notebooks must be the assignment's (names and graded cells), else nothing is
   submitted and the message says which notebook belongs where; a closed (no longer released) assignment gets
-  a clear refusal; the submission is made 2770/0640 (the instructor's group, no one else).
+  a clear refusal; the submission's folders are made 0770 with the instructor's group (inbound's setgid gives
+  it): no other student enters it, even knowing its name.
 * collect: a folder counts only if it is a real folder owned by the student it names; files are copied through
   descriptors opened without following links (regular files only); malformed entries are skipped with a
   warning instead of stopping the whole collection.
@@ -30,8 +31,7 @@ from nbgrader.exchange.default.collect import ExchangeCollect
 from nbgrader.exchange.default.submit import ExchangeSubmit
 from nbgrader.utils import check_mode, find_all_files, get_username, is_ignored
 
-SUBMISSION_DIR_MODE = 0o2770
-SUBMISSION_FILE_MODE = 0o640
+SUBMISSION_DIR_MODE = 0o770  # group: inbound's setgid gave it the instructor's (a student cannot set setgid)
 
 
 def notebooks(path: str, ignore: list[str]) -> list[str]:
@@ -59,6 +59,9 @@ class CheckedSubmit(ExchangeSubmit):
         if self.coursedir.student_id not in ("*", "", me):
             self.fail(f"You can only submit as yourself ({me}), not as {self.coursedir.student_id}.")
         super().init_dest()
+        if not os.stat(self.inbound_path).st_mode & stat.S_ISGID:
+            self.fail(f"The exchange is not set up for this course ({self.inbound_path} must be setgid): nothing "
+                      "was submitted; ask your instructor (the hub's setup fixes it).")
 
     def init_release(self) -> None:
         assignment = self.coursedir.assignment_id
@@ -110,10 +113,9 @@ class CheckedSubmit(ExchangeSubmit):
 
     def copy_files(self) -> None:
         super().copy_files()
-        dest = os.path.join(self.inbound_path, self.assignment_filename)
-        for dirpath, _, files in os.walk(dest):
-            for name in files:
-                os.chmod(os.path.join(dirpath, name), SUBMISSION_FILE_MODE)
+        # nbgrader leaves it 0777; files keep nbgrader's 0644 (some are the student's group: written after
+        # copytree cleared the folder's setgid), the instructor reads them through the folder's group
+        for dirpath, _, _ in os.walk(os.path.join(self.inbound_path, self.assignment_filename)):
             os.chmod(dirpath, SUBMISSION_DIR_MODE)
 
 

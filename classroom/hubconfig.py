@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import pwd
-import secrets
 import sys
 from pathlib import Path
 
@@ -19,8 +18,7 @@ def configure(c, dep: Deployment) -> None:
     c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{dep.hub_port}"
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{dep.proxy_api_port}"
     c.ConfigurableHTTPProxy.command = [str(PROXY)]
-    # the proxy outlives a restart of the hub too (same token, pid file in the state folder): users keep working
-    c.ConfigurableHTTPProxy.auth_token = proxy_token(dep)
+    # the proxy outlives the hub (users keep working while it is down); the next hub replaces it by its pid file
     c.ConfigurableHTTPProxy.pid_file = str(dep.state / "jupyterhub-proxy.pid")
     c.JupyterHub.cleanup_proxy = False
     c.JupyterHub.db_url = f"sqlite:///{dep.state / 'jupyterhub.sqlite'}"
@@ -43,14 +41,6 @@ def configure(c, dep: Deployment) -> None:
     c.Spawner.start_timeout = 180  # a busy 2-core machine starts JupyterLab slowly
     c.Spawner.http_timeout = 180
     c.Spawner.pre_spawn_hook = lambda spawner: prepare(spawner, dep)
-
-
-def proxy_token(dep: Deployment) -> str:
-    path = dep.state / "proxy_token"
-    if not path.exists():
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_hex(32))
-    return path.read_text().strip()
 
 
 def prepare(spawner, dep: Deployment) -> None:

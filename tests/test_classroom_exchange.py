@@ -75,7 +75,7 @@ def test_students_cannot_reach_what_is_not_theirs(klass):
     k = klass
     a, b = k.students
     secret = [k.dep.course_dir / "source" / A01 / NB01, k.dep.course_dir / "gradebook.db", home(k, b) / A01 / NB01,
-              k.dep.grader / "bin" / "cnn-grade", k.dep.state / "jupyterhub_cookie_secret"]
+              k.dep.grader / "bin" / "cnn-grade", k.dep.state / "deployment.json"]
     for path in secret:
         assert path.exists(), path
         assert not can(k, a, "-r", path), f"{a} can read {path}"
@@ -98,9 +98,8 @@ def test_a_submission_is_closed_to_other_students(klass):
         assert proc.returncode == 0, proc.stdout + proc.stderr
     (mine,) = submissions(k, a)[-1:]
     st = mine.stat()
-    assert stat.S_IMODE(st.st_mode) == 0o2770 and st.st_gid == pwd.getpwnam(k.teacher).pw_gid
+    assert stat.S_IMODE(st.st_mode) == 0o770 and st.st_gid == pwd.getpwnam(k.teacher).pw_gid
     nb = mine / NB01
-    assert oct(stat.S_IMODE(nb.stat().st_mode)) == oct(0o640)
     # even knowing the unguessable name, the other student can neither read, replace nor delete
     assert not can(k, b, "-r", nb) and not can(k, b, "-w", nb) and not can(k, b, "-x", mine)
     assert k.shell(b, f"rm -rf '{mine}'").returncode != 0 and nb.exists()
@@ -127,6 +126,9 @@ def test_submitting_as_someone_else_is_refused_and_never_collected(klass):
     assert "not a folder" in out
     collected = k.dep.course_dir / "submitted" / b / A01
     assert (collected / "timestamp.txt").read_text() < "2099" and json.loads((collected / NB01).read_text())["cells"]
+    for junk in inbound(k).glob(f"*+{A01}+*"):
+        if "forged" in junk.name or "not-a-time" in junk.name or junk.is_symlink():
+            junk.unlink() if junk.is_symlink() else shutil.rmtree(junk)
 
 
 def test_links_in_a_submission_are_not_followed(klass):

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import expect
+from throwaway import A01, start_hub, stop_hub, throwaway_class
 
 from classroom.hub import cycle
-from throwaway import A01, start_hub, stop_hub, throwaway_class
 
 from .jlab import Notebook, shot
 from .test_student_flow import CORR2D_RIGHT, cell_with

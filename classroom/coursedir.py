@@ -64,13 +64,33 @@ def ensure_course(dep: Deployment, log=print) -> Path:
         if not (course / "release" / name).is_dir():
             generate(dep, name)
             log(f"{course}/release/{name}: generated (nbgrader generate_assignment, as {dep.instructor.username})")
+    import_students(dep)
     return course
 
 
+def import_students(dep: Deployment) -> None:
+    """The roster's students, with their names, in the gradebook (``nbgrader db student import``)."""
+    teacher = pwd.getpwnam(dep.instructor.username)
+    csv_file = dep.course_dir / ".roster-students.csv"
+    rows = ["id,first_name,last_name"]
+    for m in dep.students:
+        first, _, last = m.name.partition(" ")
+        rows.append(",".join(v.replace(",", " ") for v in (m.username, first, last)))
+    csv_file.write_text("\n".join(rows) + "\n")
+    os.chown(csv_file, teacher.pw_uid, teacher.pw_gid)
+    try:
+        nbgrader_as_instructor(dep, "db", "student", "import", str(csv_file))
+    finally:
+        csv_file.unlink(missing_ok=True)
+
+
 def generate(dep: Deployment, assignment: str) -> None:
-    proc = run_as(dep.instructor.username, [str(dep.grader / "bin" / "python"), "-m", "nbgrader",
-                                            "generate_assignment", assignment, "--force"],
+    nbgrader_as_instructor(dep, "generate_assignment", assignment, "--force")
+
+
+def nbgrader_as_instructor(dep: Deployment, *args: str) -> None:
+    proc = run_as(dep.instructor.username, [str(dep.grader / "bin" / "python"), "-m", "nbgrader", *args],
                   env=tool_env(dep), cwd=dep.course_dir, capture_output=True, text=True)
     if proc.returncode:
-        raise RuntimeError(f"nbgrader generate_assignment {assignment} failed as {dep.instructor.username}:\n"
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed as {dep.instructor.username}:\n"
                            f"{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -94,6 +95,9 @@ def ensure_student_env(prefix: Path, checkout: Path = CHECKOUT, log=print) -> Pa
                                     ext], check=True, capture_output=True)
                 stamp.write_text(stamp_of(checkout))
             copy_packages(STUDENT_PACKAGES, site_packages(venv), checkout)
+            overrides = venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+            overrides.parent.mkdir(parents=True, exist_ok=True)  # a class is not asked about Jupyter's news
+            overrides.write_text(json.dumps({"@jupyterlab/apputils-extension:notification": {"fetchNews": "false"}}))
             subprocess.run([str(venv / "bin" / "python"), "-m", "compileall", "-q",
                             *[str(site_packages(venv) / n) for n in STUDENT_PACKAGES]], check=True)
     finally:
@@ -110,13 +114,19 @@ def ensure_grader_env(grader: Path, venv: Path, gid: int, checkout: Path = CHECK
             subprocess.run([str(venv / "bin" / "python"), "-m", "venv", "--without-pip", str(grader)], check=True)
         site = site_packages(grader)
         (site / "course-environment.pth").write_text(str(site_packages(venv)) + "\n")
+        share = grader / "share" / "jupyter"  # nbconvert's templates (feedback), kernels: the shared venv's
+        if not share.is_symlink():
+            share.parent.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(share, ignore_errors=True)
+            share.symlink_to(venv / "share" / "jupyter")
         copy_packages(GRADER_PACKAGES, site, checkout)
         script = grader / "bin" / "cnn-grade"
         script.write_text(f'#!/bin/sh\nexec "{grader}/bin/python" -m autograder.cli "$@"\n')
         script.chmod(0o750)
-        for path in [grader, *grader.rglob("*")]:
-            if not path.is_symlink():
-                os.chown(path, 0, gid)
+        for dirpath, dirs, files in os.walk(grader):  # never into the symlinked shared folders
+            for name in [*dirs, *files]:
+                os.lchown(os.path.join(dirpath, name), 0, gid)
+        os.chown(grader, 0, gid)
     finally:
         os.umask(old)
     grader.chmod(0o750)

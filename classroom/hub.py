@@ -25,7 +25,7 @@ from classroom import accounts, roles
 from classroom.coursedir import ensure_course, tool_env
 from classroom.deployment import CHECKOUT, Deployment, ensure_dir, ensure_layout
 from classroom.environment import ensure_grader_env, ensure_student_env
-from classroom.hubconfig import PROXY
+from classroom.proxy import PROXY, ensure_proxy, stop_proxy
 from classroom.roster import RosterError, read_roster
 
 CONFIG = Path(__file__).resolve().parent / "jupyterhub_config.py"
@@ -156,18 +156,6 @@ def stop_servers(dep: Deployment, timeout: float = 15.0) -> int:
     return len(pids)
 
 
-def stop_proxy(dep: Deployment) -> bool:
-    """Stop the proxy the hub left running (``cleanup_proxy = False``), by the pid in its pid file."""
-    pid_file = dep.state / "jupyterhub-proxy.pid"
-    try:
-        pid = int(pid_file.read_text())
-        os.kill(pid, signal.SIGTERM)
-    except (OSError, ValueError):
-        return False
-    pid_file.unlink(missing_ok=True)
-    return True
-
-
 def cycle(dep: Deployment, argv: list[str]) -> int:
     """``cnn-grade cycle ARGS`` as the instructor, in the course directory."""
     cmd = [str(dep.grader / "bin" / "cnn-grade"), "--course", str(dep.course_dir), "cycle", *argv]
@@ -212,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n" + summary(dep))
     if args.command == "setup":
         return 0
+    print(ensure_proxy(dep))
     cmd, env = hub_command(dep)
     print(f"\nJupyterHub on http://{dep.ip}:{dep.port} (Ctrl-C stops the hub; users' servers keep running: "
           "`make hub-stop` stops them)", flush=True)

@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 from classroom.deployment import Deployment
-
-PROXY = Path(__file__).resolve().parent / "node_modules" / ".bin" / "configurable-http-proxy"
+from classroom.proxy import proxy_token
 
 
 def configure(c, dep: Deployment) -> None:
@@ -17,10 +16,8 @@ def configure(c, dep: Deployment) -> None:
     c.JupyterHub.bind_url = f"http://{dep.ip}:{dep.port}"
     c.JupyterHub.hub_bind_url = f"http://127.0.0.1:{dep.hub_port}"
     c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{dep.proxy_api_port}"
-    c.ConfigurableHTTPProxy.command = [str(PROXY)]
-    # the proxy outlives the hub (users keep working while it is down); the next hub replaces it by its pid file
-    c.ConfigurableHTTPProxy.pid_file = str(dep.state / "jupyterhub-proxy.pid")
-    c.JupyterHub.cleanup_proxy = False
+    c.ConfigurableHTTPProxy.should_start = False  # classroom.proxy runs it: a hub restart leaves it alone
+    c.ConfigurableHTTPProxy.auth_token = proxy_token(dep)
     c.JupyterHub.db_url = f"sqlite:///{dep.state / 'jupyterhub.sqlite'}"
     c.JupyterHub.cookie_secret_file = str(dep.state / "jupyterhub_cookie_secret")
     c.JupyterHub.pid_file = str(dep.state / "jupyterhub.pid")

@@ -26,7 +26,8 @@ import pytest
 from classroom import accounts
 from classroom.coursedir import tool_env
 from classroom.deployment import Deployment
-from classroom.hub import free_port, hub_command, setup, stop_proxy, stop_servers
+from classroom.hub import free_port, hub_command, setup, stop_servers
+from classroom.proxy import ensure_proxy, stop_proxy
 from classroom.roster import Member
 
 PREFIX = Path(os.environ.get("HUB_PREFIX", "/opt/cnn-course"))
@@ -114,6 +115,7 @@ def throwaway_class(assignments: tuple[str, ...] = (A01,), spawner_args: tuple[s
 
 def start_hub(klass: Class, timeout: float = 90.0) -> None:
     """``jupyterhub -f classroom/jupyterhub_config.py`` as ``make hub`` starts it; returns once it answers."""
+    ensure_proxy(klass.dep)
     cmd, env = hub_command(klass.dep)
     klass.log = klass.dep.root / "hub.log"
     with klass.log.open("a") as out:
@@ -135,7 +137,7 @@ def start_hub(klass: Class, timeout: float = 90.0) -> None:
 
 
 def stop_hub(klass: Class) -> None:
-    """SIGTERM the hub (as Ctrl-C would); the users' servers and the proxy stay up, as configured."""
+    """SIGTERM the hub (as Ctrl-C would); the users' servers and the proxy stay up."""
     proc, klass.hub = klass.hub, None
     if proc is None or proc.poll() is not None:
         return

@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import expect
 from throwaway import A01, start_hub, stop_hub, throwaway_class
 
-from classroom.hub import cycle
+from classroom.hub import cycle, running_servers
 
 from .jlab import Notebook, shot
 from .test_student_flow import CORR2D_RIGHT, cell_with
@@ -154,8 +154,11 @@ def test_whole_cycle(klass, people):
     submit(panel_b, page_b, "hub_student_b_04_submitted")
 
     # the hub restarts mid-cycle: the students stay logged in and their servers keep running
+    servers = running_servers(klass.dep)
+    assert len(servers) == 2
     stop_hub(klass)
     start_hub(klass)
+    assert running_servers(klass.dep) == servers  # the same processes: no kernel or open notebook lost
     refresh(panel_a)
     expect(panel_a.locator("#submitted_assignments_list .nested_list_item")).to_have_count(2)
     shot(page_a, "hub_student_a_06_after_hub_restart")
@@ -167,7 +170,7 @@ def test_whole_cycle(klass, people):
     page_t = log_in(klass, people[klass.teacher], klass.teacher, "instructor")
     page_t.goto(UserServer(klass.url, klass.teacher).url(f"formgrader/manage_submissions/{A01}"))
     rows = page_t.locator("tbody#main-table tr")
-    for user, person in ((a, "Student A"), (b, "Student B")):
+    for user, person in ((a, "A, Student"), (b, "B, Student")):  # roster names, as "last, first"
         row = rows.filter(has_text=user)
         expect(row).to_have_count(1)
         expect(row).to_contain_text(person)  # names from the roster

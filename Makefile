@@ -52,8 +52,9 @@ SUDO       := $(if $(filter 0,$(shell id -u)),,sudo)
 HUB_PORT   := $(if $(filter command line environment,$(origin PORT)),$(PORT),8000)
 HUB_ROOT   ?= /srv/cnn-course
 HUB_PREFIX ?= /opt/cnn-course
+HUB_HOMES  ?= /home
 ROSTER     ?= classroom/roster.example.csv
-HUB_ARGS    = --root $(HUB_ROOT) --prefix $(HUB_PREFIX) --roster $(ROSTER) --port $(HUB_PORT)
+HUB_ARGS    = --root $(HUB_ROOT) --prefix $(HUB_PREFIX) --homes $(HUB_HOMES) --roster $(ROSTER) --port $(HUB_PORT)
 .PHONY: hub hub-demo hub-deps hub-stop cycle
 
 # Node.js from Debian when missing; configurable-http-proxy from npm at the version of package-lock.json;

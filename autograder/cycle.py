@@ -111,6 +111,10 @@ def cmd_cycle(args) -> int:
         run_step(f"close {a} (later submissions are refused)",
                  lambda: nbgrader("list", "--remove", a, course_root=course))
     run_step(f"collect {a}", lambda: nbgrader("collect", "--update", a, course_root=course))
+    if not any((course / "submitted").glob(f"*/{a}")):
+        print(f"== {a}: nobody has submitted it, nothing to grade"
+              + ("" if args.keep_open else f" (reopen it with `nbgrader release_assignment {a} --force`)"))
+        return 0
     run_step(f"grade {a} (cnn-grade grade)", lambda: grade(course, a, args.jobs))
     record_as_autograded(course, a)
     run_step(f"generate feedback for {a}", lambda: nbgrader("generate_feedback", a, "--force", course_root=course))

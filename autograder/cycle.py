@@ -32,6 +32,7 @@ def add_parser(sub) -> None:
     p.add_argument("assignment")
     p.add_argument("--keep-open", action="store_true", help="keep taking submissions (do not unrelease)")
     p.add_argument("--jobs", type=int, default=0, help="submissions graded at once (cnn-grade grade --jobs)")
+    p.add_argument("--steps", help="comma-separated subset of close,collect,grade,feedback (default: all)")
     p.set_defaults(func=cmd_cycle)
 
 
@@ -100,25 +101,34 @@ def summary(course: Path, assignment: str) -> list[str]:
     return lines
 
 
+STEPS = ("close", "collect", "grade", "feedback")
+
+
 def cmd_cycle(args) -> int:
     from autograder.cli import course_dir
 
     course, a = course_dir(args.course), args.assignment
-    if not (course / "source" / a).is_dir():
-        print(f"error: {course / 'source' / a} does not exist: is {course} the course directory?", file=sys.stderr)
+    steps = set(args.steps.split(",")) if args.steps else set(STEPS)
+    if not steps <= set(STEPS) or not (course / "source" / a).is_dir():
+        print(f"error: steps must be among {', '.join(STEPS)}, and {course / 'source' / a} must exist (is {course} "
+              "the course directory?)", file=sys.stderr)
         return 2
-    if not args.keep_open:
+    if "close" in steps and not args.keep_open:
         run_step(f"close {a} (later submissions are refused)",
                  lambda: nbgrader("list", "--remove", a, course_root=course))
-    run_step(f"collect {a}", lambda: nbgrader("collect", "--update", a, course_root=course))
+    if "collect" in steps:
+        run_step(f"collect {a}", lambda: nbgrader("collect", "--update", a, course_root=course))
     if not any((course / "submitted").glob(f"*/{a}")):
         print(f"== {a}: nobody has submitted it, nothing to grade"
               + ("" if args.keep_open else f" (reopen it with `nbgrader release_assignment {a} --force`)"))
         return 0
-    run_step(f"grade {a} (cnn-grade grade)", lambda: grade(course, a, args.jobs))
-    record_as_autograded(course, a)
-    run_step(f"generate feedback for {a}", lambda: nbgrader("generate_feedback", a, "--force", course_root=course))
-    run_step(f"release feedback for {a}", lambda: nbgrader("release_feedback", a, course_root=course))
-    print(f"== {a}: done")
-    print("\n".join(summary(course, a)) or "  no submissions collected")
+    if "grade" in steps:
+        run_step(f"grade {a} (cnn-grade grade)", lambda: grade(course, a, args.jobs))
+    if "feedback" in steps:
+        record_as_autograded(course, a)
+        run_step(f"generate feedback for {a}",
+                 lambda: nbgrader("generate_feedback", a, "--force", course_root=course))
+        run_step(f"release feedback for {a}", lambda: nbgrader("release_feedback", a, course_root=course))
+        print(f"== {a}: done")
+        print("\n".join(summary(course, a)))
     return 0

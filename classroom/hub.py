@@ -85,6 +85,9 @@ def setup(dep: Deployment, demo_passwords: bool = False, log=print) -> dict[str,
 def open_to_students(dep: Deployment) -> list[Path]:
     """Which of the checkout's secret parts (hidden tests, solutions) a student account could read."""
     secret = [dep.checkout / "source", dep.checkout / "autograder", dep.checkout / "tests"]
+    git = dep.checkout / ".git"
+    if git.is_file():  # a worktree: the repository (history with every solution) lives elsewhere
+        secret.append(Path(git.read_text().split("gitdir:", 1)[-1].strip()).parent.parent)
     student = dep.students[0].username if dep.students else None
     if student is None:
         return []

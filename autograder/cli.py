@@ -3,6 +3,7 @@
     cnn-grade grade ASSIGNMENT [--student ID ...] [--jobs N]   autograde submitted/ into the gradebook
     cnn-grade check NOTEBOOK [--assignment A]                  self-study: grade one notebook, no gradebook
     cnn-grade report ASSIGNMENT                                CSV with status and reason, plots
+    cnn-grade cycle ASSIGNMENT [--keep-open]                   close, collect, grade, release feedback
 
 Run from the course directory (the folder with nbgrader_config.py), or pass --course DIR.
 """
@@ -270,7 +271,12 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--notebook-timeout", type=float, default=600.0, help="seconds per notebook (default 600)")
     r = sub.add_parser("report", help="CSV with a status and reason per submission, and plots")
     r.add_argument("assignment")
+    from autograder.cycle import add_parser as add_cycle
+
+    add_cycle(sub)
     args = parser.parse_args(argv)
+    if hasattr(args, "func"):
+        return args.func(args)
     return {"grade": cmd_grade, "check": cmd_check, "report": cmd_report}[args.command](args)
 
 

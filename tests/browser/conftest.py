@@ -106,8 +106,8 @@ def lab(workspace: Path, browser_tmp: Path) -> Iterator[Lab]:
 
 
 @pytest.fixture(scope="package")
-def browser_context(browser_tmp: Path):
-    """Headless Debian Chromium with a fresh profile, driven by Playwright."""
+def chromium():
+    """Headless Debian Chromium driven by Playwright (one per package; each test tab gets its own context)."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make browser-deps` (apt-get install chromium)")
     try:
@@ -116,15 +116,23 @@ def browser_context(browser_tmp: Path):
         pytest.fail("Playwright is missing: pip install -r requirements-dev.txt (make test does)")
     SCREENSHOTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(browser_tmp / "chromium-profile"), executable_path=str(CHROMIUM), headless=True,
-            args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1000})
-        context.set_default_timeout(60_000)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         sync_api.expect.set_options(timeout=30_000)  # generous: the machine may be busy
         try:
-            yield context
+            yield browser
         finally:
-            context.close()
+            browser.close()
+
+
+@pytest.fixture(scope="package")
+def browser_context(chromium):
+    """A fresh browser profile (cookies, storage) for the single-user JupyterLab tests."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(60_000)
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 def pytest_terminal_summary(terminalreporter, config):

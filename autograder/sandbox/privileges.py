@@ -1,4 +1,5 @@
-"""Linux process hardening by system call (no exec needed, so a warm process keeps its imports)."""
+"""Linux namespaces, mounts and privileges by system call: what a fork of the warm zygote needs without an exec
+(bubblewrap always execs a fresh program, which would throw the warm imports away)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWPID = 0x20000000
+MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 16384, 1 << 18
 PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
 PR_CAPBSET_DROP = 24
 PR_SET_SECUREBITS = 28
 PR_SET_NO_NEW_PRIVS = 38
@@ -32,26 +35,33 @@ def unshare(flags: int) -> None:
     _check(_libc.unshare(ctypes.c_int(flags)), "unshare")
 
 
-MS_BIND = 4096
-MS_REMOUNT = 32
-MS_REC = 16384
+def mount(source: str | None, target: str, fstype: str | None, flags: int = 0, data: str | None = None) -> None:
+    def enc(s: str | None) -> bytes | None:
+        return None if s is None else s.encode()
+
+    _check(_libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)),
+           f"mount {fstype or source} on {target}")
 
 
-def bind_mount(source: str, target: str) -> None:
-    """mount --bind, by system call (so /proc/self/fd/N sources work)."""
-    _check(_libc.mount(source.encode(), target.encode(), None, MS_BIND, None), f"bind {source} on {target}")
-
-
-def remount_writable(target: str) -> None:
-    _check(_libc.mount(None, target.encode(), None, MS_REMOUNT | MS_BIND, None), f"remount {target} rw")
+def make_private() -> None:
+    """Mounts made from now on stay in this mount namespace (and none arrive from elsewhere)."""
+    mount(None, "/", None, MS_REC | MS_PRIVATE)
 
 
 def die_with_parent(sig: int = 9) -> None:
     _libc.prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0)
 
 
-def drop_all_capabilities() -> None:
-    """Empty every capability set, lock root out of regaining them, forbid new privileges."""
+def become(uid: int, gid: int) -> None:
+    """Switch to ``uid``/``gid`` for good (no supplementary groups); still dumpable, so /proc/self is its own."""
+    os.setgroups([])
+    os.setresgid(gid, gid, gid)
+    os.setresuid(uid, uid, uid)
+    _libc.prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
+
+
+def drop_bounding_set() -> None:
+    """Empty the capability bounding set and lock root out of regaining capabilities (needs CAP_SETPCAP)."""
     for cap in range(64):
         if _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and cap < 41:
             err = ctypes.get_errno()
@@ -60,6 +70,10 @@ def drop_all_capabilities() -> None:
     _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
     _check(_libc.prctl(PR_SET_SECUREBITS, SECUREBITS, 0, 0, 0), "securebits")
 
+
+def clear_capabilities() -> None:
+    """Empty the effective, permitted and inheritable sets; forbid gaining privileges by exec."""
+
     class Header(ctypes.Structure):
         _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
 
@@ -67,18 +81,21 @@ def drop_all_capabilities() -> None:
         _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
                     ("inheritable", ctypes.c_uint32)]
 
-    header = Header(_LINUX_CAPABILITY_VERSION_3, 0)
-    data = (Data * 2)()
+    _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
     number = _SYS_CAPSET.get(os.uname().machine)
     if number is None:
         raise OSError(f"capset: unknown syscall number on {os.uname().machine}")
-    _check(_libc.syscall(number, ctypes.byref(header), ctypes.byref(data)), "capset")
+    _check(_libc.syscall(number, ctypes.byref(Header(_LINUX_CAPABILITY_VERSION_3, 0)), ctypes.byref((Data * 2)())),
+           "capset")
     _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
 
 
-def effective_capabilities() -> int:
+def capabilities() -> dict[str, int]:
+    """This process's capability sets (CapEff, CapPrm, CapInh, CapBnd, CapAmb) from /proc/self/status."""
+    sets = {}
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("CapEff:"):
-                return int(line.split()[1], 16)
-    return -1
+            if line.startswith("Cap"):
+                name, value = line.split(":")
+                sets[name] = int(value.strip(), 16)
+    return sets

@@ -144,6 +144,8 @@ def isolation_allowed(args) -> bool:
     iso = isolation()
     if not iso.isolated:
         print(f"error: {iso.refusal()}", file=sys.stderr)
+    else:
+        print(f"sandbox: {iso.summary}")
     return iso.isolated
 
 

@@ -33,6 +33,11 @@ ENV_ALLOWED = ("PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "PY
 ENV_FROM_GRADER = ("LANG", "LC_ALL", "LC_CTYPE", "TZ")  # copied when the grader has them
 
 
+DEVICES = ("null", "zero", "full", "random", "urandom")
+DEVICE_LINKS = (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
+                ("stderr", "/proc/self/fd/2"))
+
+
 @dataclass(frozen=True)
 class Entry:
     """One path student code sees: ``kind`` is 'ro' (read-only bind of ``source``), 'symlink' (to ``source``),
@@ -45,7 +50,7 @@ class Entry:
 
     def describe(self) -> str:
         how = {"ro": "read-only", "symlink": f"-> {self.source}", "tmpfs": "its own, writable (tmpfs)",
-               "dev": "devices: null, zero, random", "proc": "its own PID namespace",
+               "dev": "null zero full (u)random", "proc": "its own PID namespace",
                "cover": "shown empty"}[self.kind]
         return f"{self.path:52s} {how:28s} {self.why}"
 
@@ -111,8 +116,10 @@ def bwrap_view(entries: list[Entry], etc_dir: Path, empty_dir: Path) -> list[str
             args += ["--ro-bind", e.source, e.path]
         elif e.kind == "symlink":
             args += ["--symlink", e.source, e.path]
-        elif e.kind == "dev":
-            args += ["--dev", e.path]
+        elif e.kind == "dev":   # not bubblewrap's --dev: its devpts needs a second user namespace without root,
+            args += ["--dir", e.path]   # and that one could not mount the sandbox's own /tmp and /proc
+            args += [a for d in DEVICES for a in ("--dev-bind", f"/dev/{d}", f"/dev/{d}")]
+            args += [a for name, target in DEVICE_LINKS for a in ("--symlink", target, f"/dev/{name}")]
         elif e.kind == "proc":
             args += ["--proc", e.path]
         elif e.kind == "tmpfs":

@@ -60,7 +60,7 @@ def bwrap_argv(iso: Isolation, hidden: Sequence[Path] = ()) -> list[str]:
     argv = [iso.bwrap, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
             "--hostname", "sandbox", "--die-with-parent", "--new-session"]
     if iso.mode == "user namespace":
-        argv += ["--unshare-user", "--disable-userns", "--cap-add", "ALL"]
+        argv += ["--unshare-user", "--cap-add", "ALL"]
     view = bwrap_view(allow_list(tuple(str(p) for p in hidden)), state, state / "empty")
     return [*argv, *view, "--chdir", "/tmp", "--"]
 

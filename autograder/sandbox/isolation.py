@@ -81,9 +81,10 @@ def find_bwrap() -> str | None:
 @functools.lru_cache(maxsize=4)
 def _bwrap_works(bwrap: str, euid: int) -> str:
     """'' if bubblewrap can build a sandbox for this user here, else why not."""
-    args = [bwrap, "--unshare-all", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "true"]
-    if euid != 0:
-        args[1:1] = ["--unshare-user", "--disable-userns"]
+    args = [bwrap, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--ro-bind", "/", "/",
+            "--proc", "/proc", "--dev-bind", "/dev/null", "/dev/null", "true"]
+    if euid != 0:   # as a sandbox is started without root (see box.bwrap_argv)
+        args[1:1] = ["--unshare-user", "--cap-add", "ALL"]
     try:
         run = subprocess.run(args, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired) as exc:

@@ -25,7 +25,7 @@ from autograder.mutation import honest_submission
 from autograder.release import generate_elsewhere
 
 A, NB = "01_convolution", "convolution.ipynb"
-HONEST = ["h0", "h1", "h2", "h3"]
+HONEST = ["h0", "h1", "h2"]
 KILL_GRADER = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"
 
 

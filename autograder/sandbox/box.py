@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -89,6 +90,13 @@ def zygote_for(iso: Isolation, program: str, hidden: Sequence[Path], start_secon
         return zygote
 
 
+def forget(zygote: Zygote) -> None:
+    with _zygotes_lock:
+        for key in [k for k, z in _zygotes.items() if z is zygote]:
+            del _zygotes[key]
+    zygote.close()
+
+
 def warm_up(hidden: Sequence[Path] = (), program: str = DEFAULT_PROGRAM) -> bool:
     """Start this process's zygote now (e.g. once per grading worker), so the first sandbox starts warm.
 
@@ -133,7 +141,7 @@ class Sandbox:
         cfg = self._config(iso)
         try:
             sock = self._launch(iso, cfg)
-        except (OSError, RuntimeError, ChannelError) as exc:
+        except (OSError, RuntimeError, ChannelError, subprocess.SubprocessError) as exc:
             self.close()
             raise SandboxError("crash", f"the sandbox did not start: {exc}") from None
         self._channel = Channel(sock)
@@ -175,10 +183,14 @@ class Sandbox:
         if iso.isolated and self.warm and os.environ.get("CNN_GRADE_ZYGOTE") != "0":
             zygote = zygote_for(iso, self.program, self.hidden, self.limits.start_seconds)
         if zygote is not None:
-            self.proc, sock = zygote.spawn(cfg, out)
-            if self._cgroup is not None:
-                self._cgroup.add(self.proc.host_pid)
-            return sock
+            try:
+                self.proc, sock = zygote.spawn(cfg, out)
+            except (ChannelError, RuntimeError, OSError):
+                forget(zygote)   # it died: this sandbox starts cold, the next one gets a new zygote
+            else:
+                if self._cgroup is not None:
+                    self._cgroup.add(self.proc.host_pid)
+                return sock
         import json
 
         program = [sys.executable, "-m", "autograder.sandbox.inside", json.dumps(cfg)]

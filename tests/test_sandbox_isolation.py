@@ -171,3 +171,29 @@ def test_a_secret_variable_never_reaches_an_autograded_notebook(tmp_path):
     assert "ENVIRONMENT" in autograded, "the snooping cell's output is not in the autograded notebook"
     assert token not in autograded
     assert token not in (course / "autograded" / "snoop" / "01_convolution" / MARKER).read_text()
+
+
+PRIVILEGES = """
+import ctypes, json, os, socket
+status = dict(line.split(':', 1) for line in open('/proc/self/status') if line.startswith('Cap'))
+libc = ctypes.CDLL(None, use_errno=True)
+made_userns = libc.unshare(0x10000000) == 0
+try:
+    socket.create_connection(('1.1.1.1', 53), timeout=3)
+    network = 'reached the internet'
+except OSError as exc:
+    network = type(exc).__name__
+print(json.dumps({'caps': {k: int(v, 16) for k, v in status.items()}, 'userns': made_userns,
+                  'network': network, 'interfaces': [n for _, n in socket.if_nameindex()],
+                  'processes': sorted(int(p) for p in os.listdir('/proc') if p.isdigit())}))
+"""
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["cold", "warm"])
+def test_student_code_has_no_privilege_no_network_and_sees_only_its_processes(warm):
+    with student_sandbox(warm=warm) as box:
+        seen = json.loads(run(box, PRIVILEGES))
+    assert seen["caps"] and not any(seen["caps"].values()), f"capabilities left: {seen['caps']}"
+    assert not seen["userns"], "student code could make a user namespace of its own"
+    assert seen["interfaces"] == ["lo"] and seen["network"] != "reached the internet"
+    assert len(seen["processes"]) <= 3, f"processes visible: {seen['processes']}"

@@ -14,56 +14,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.sandbox.allowlist import ENV_ALLOWED, ENV_FROM_GRADER, PACKAGE_ROOT, accounts, allow_list, bwrap_view
 from autograder.sandbox.cgroups import Cgroup, sweep
 from autograder.sandbox.channel import Channel, ChannelError
+from autograder.sandbox.command import bwrap_argv, environment, state_dir
 from autograder.sandbox.isolation import Isolation, isolation
 from autograder.sandbox.launcher import ColdProcess, Process, Zygote
 from autograder.sandbox.limits import Limits, SandboxError
 
 DEFAULT_PROGRAM = "autograder.sandbox_worker"
-# OpenMP threads that wait sleep instead of spinning: a notebook that asks for 2 torch threads in a sandbox held
-# to one CPU next to another sandbox would otherwise spend its quota spinning (10-50x slower).
-OPENMP_ENV = {"OMP_WAIT_POLICY": "PASSIVE"}
-
-
-def state_dir() -> Path:
-    """This user's private directory for the grader's side of sandboxes (output files, /etc/passwd copies)."""
-    path = Path(tempfile.gettempdir()) / f"cnn-grade-{os.getuid()}"
-    path.mkdir(mode=0o700, exist_ok=True)
-    return path
-
-
-def environment(home: str, threads: int, extra: Mapping[str, str] = ()) -> dict[str, str]:
-    """The whole environment of student code: the allow-list's variables, nothing else of the grader's."""
-    extra = dict(extra)
-    unknown = set(extra) - set(ENV_ALLOWED)
-    if unknown:
-        raise ValueError(f"not in the sandbox's environment allow-list: {sorted(unknown)}")
-    env = {k: os.environ[k] for k in ENV_FROM_GRADER if k in os.environ}
-    env.update({"PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
-                "HOME": home, "TMPDIR": home, "MPLBACKEND": "Agg", "MPLCONFIGDIR": f"{home}/.mpl",
-                "PYTHONPATH": str(PACKAGE_ROOT), "PYTHONDONTWRITEBYTECODE": "1", "CNN_GRADE_THREADS": str(threads),
-                "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads), **OPENMP_ENV, **extra})
-    return env
-
-
-def bwrap_argv(iso: Isolation, hidden: Sequence[Path] = ()) -> list[str]:
-    """bubblewrap with the allow-listed view and fresh namespaces (the same for cold sandboxes and the zygote)."""
-    state = state_dir()
-    passwd, group = accounts(iso.uid, iso.gid)
-    for name, text in (("passwd", passwd), ("group", group)):
-        if not (state / name).exists() or (state / name).read_text() != text:
-            (state / f"{name}.new").write_text(text)
-            (state / f"{name}.new").chmod(0o644)
-            os.replace(state / f"{name}.new", state / name)
-    (state / "empty").mkdir(mode=0o555, exist_ok=True)
-    argv = [iso.bwrap, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-            "--hostname", "sandbox", "--die-with-parent", "--new-session"]
-    if iso.mode == "user namespace":
-        argv += ["--unshare-user", "--cap-add", "ALL"]
-    view = bwrap_view(allow_list(tuple(str(p) for p in hidden)), state, state / "empty")
-    return [*argv, *view, "--chdir", "/tmp", "--"]
 
 
 _swept = False

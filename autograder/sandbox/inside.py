@@ -3,7 +3,8 @@
 Cold: bubblewrap starts ``python -m autograder.sandbox.inside CONFIG`` in the allow-listed view. Warm: a fork of
 the zygote (which runs in the same view) enters fresh mount and PID namespaces and calls :func:`enter` too.
 Either way, before any student code runs: its own ``/tmp``, ``/dev/shm`` and ``/proc``, the environment of
-the allow-list only, rlimits, lower priority, and every privilege gone (root mode: uid ``nobody``).
+the allow-list only, rlimits, lower priority, every privilege gone (root mode: uid ``nobody``), and no way
+to make a user namespace of its own (a seccomp filter).
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ def enter(cfg: dict) -> None:
         priv.clear_capabilities()
         if any(priv.capabilities().get(s) for s in ("CapEff", "CapPrm", "CapInh", "CapAmb")):
             raise OSError("capabilities left after dropping them")
+        priv.forbid_user_namespaces()
 
 
 def run(cfg: dict) -> None:

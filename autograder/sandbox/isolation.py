@@ -83,7 +83,7 @@ def _bwrap_works(bwrap: str, euid: int) -> str:
     """'' if bubblewrap can build a sandbox for this user here, else why not."""
     args = [bwrap, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--ro-bind", "/", "/",
             "--proc", "/proc", "--dev-bind", "/dev/null", "/dev/null", "true"]
-    if euid != 0:   # as a sandbox is started without root (see box.bwrap_argv)
+    if euid != 0:   # as a sandbox is started without root (see command.bwrap_argv)
         args[1:1] = ["--unshare-user", "--cap-add", "ALL"]
     try:
         run = subprocess.run(args, capture_output=True, text=True, timeout=30)

@@ -6,15 +6,18 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import struct
 
 _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 
 CLONE_NEWNS = 0x00020000
+CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 16384, 1 << 18
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_CAPBSET_DROP = 24
+PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
 PR_SET_SECUREBITS = 28
 PR_SET_NO_NEW_PRIVS = 38
 PR_CAP_AMBIENT = 47
@@ -99,3 +102,30 @@ def capabilities() -> dict[str, int]:
                 name, value = line.split(":")
                 sets[name] = int(value.strip(), 16)
     return sets
+
+
+# (audit arch, unshare, clone, clone3) system call numbers
+_SECCOMP_ARCH = {"x86_64": (0xC000003E, 272, 56, 435), "aarch64": (0xC00000B7, 97, 220, 435)}
+
+
+def forbid_user_namespaces() -> None:
+    """A seccomp filter: no new user namespace (``unshare``/``clone`` with CLONE_NEWUSER fail with EPERM,
+    ``clone3``, whose flags a filter cannot read, with ENOSYS so libc falls back to ``clone``); other ABIs of
+    this machine (32-bit, x32) get ENOSYS. Needs ``no_new_privs``; inherited by every child."""
+    arch, unshare_nr, clone_nr, clone3_nr = _SECCOMP_ARCH[os.uname().machine]
+    ld, jeq, jge, jset, ret = 0x20, 0x15, 0x35, 0x45, 0x06
+    allow, eperm, enosys = 0x7FFF0000, 0x00050000 | 1, 0x00050000 | 38
+    program = [(ld, 0, 0, 4), (jeq, 1, 0, arch), (ret, 0, 0, enosys),            # 0-2: this ABI only
+               (ld, 0, 0, 0), (jge, 8, 0, 0x40000000),                           # 3-4: x32 -> 13
+               (jeq, 3, 0, unshare_nr), (jeq, 2, 0, clone_nr), (jeq, 5, 0, clone3_nr),  # 5-7: -> 9, 9, 13
+               (ret, 0, 0, allow),                                                # 8
+               (ld, 0, 0, 16), (jset, 1, 0, CLONE_NEWUSER),                       # 9-10: flags -> 12
+               (ret, 0, 0, allow), (ret, 0, 0, eperm), (ret, 0, 0, enosys)]       # 11-13
+    code = ctypes.create_string_buffer(b"".join(struct.pack("=HBBI", *i) for i in program))
+
+    class Program(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+    _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+    _check(_libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(Program(len(program),
+                       ctypes.addressof(code))), 0, 0), "seccomp")

@@ -155,12 +155,12 @@ def cmd_grade(args) -> int:
     from autograder.gradebook_io import known_notebooks, save
 
     course = course_dir(args.course)
+    if not isolation_allowed(args):
+        return 2
     db_url = f"sqlite:///{course / 'gradebook.db'}"
     if not known_notebooks(db_url, args.assignment):
         print(f"error: {args.assignment} is not in the gradebook; run `nbgrader generate_assignment "
               f"{args.assignment}` (make release) first", file=sys.stderr)
-        return 2
-    if not isolation_allowed(args):
         return 2
     subdir = course / "submitted"
     students = args.student or sorted(q.parent.name for q in subdir.glob(f"*/{args.assignment}") if q.is_dir())

@@ -57,7 +57,8 @@ def report(hidden: tuple[str, ...] = (), limits: Limits | None = None) -> tuple[
     if iso.isolated:
         userns = ", user (unprivileged)" if iso.mode == "user namespace" else ""
         lines += [f"namespaces:  mount, PID, network (empty), IPC, UTS{userns}",
-                  f"student uid: {iso.uid} ({_user(iso.uid)}); every capability dropped, no_new_privs",
+                  f"student uid: {iso.uid} ({_user(iso.uid)}){' in the user namespace' if userns else ''}; "
+                  "no capability, no_new_privs, no new user namespace (seccomp)",
                   f"cgroups:     {iso.cgroups.describe() if iso.cgroups else 'none: ' + iso.cgroup_note}",
                   "warm start:  a zygote per grading process (imports once, forks a sandbox per submission)"]
     else:

@@ -80,7 +80,7 @@ def test_v2_group_gets_every_limit_and_the_process(tmp_path):
 @pytest.mark.skipif(isolation().cgroups is None, reason="this host gives sandboxes no cgroup")
 def test_a_real_sandbox_is_held_by_its_cgroups():
     """The path this host has: each sandbox process sits in its own groups with the limits written in them."""
-    limits = Limits(processes=48, total_memory_bytes=3 * 2**30, cpus=0.5)
+    limits = Limits(processes=48, total_memory_bytes=3 * 2**30, cpus=0.5, start_seconds=900)
     with Sandbox(limits=limits) as box:
         group = box._cgroup
         assert group is not None and box.proc.host_pid in group.pids()
@@ -100,7 +100,7 @@ def test_the_memory_limit_holds_for_all_processes_together():
     code = ("import os, time\nkids = []\nfor _ in range(4):\n    pid = os.fork()\n    if pid == 0:\n"
             "        b = bytearray(200 * 2**20)\n        time.sleep(20)\n        os._exit(0)\n    kids.append(pid)\n"
             "time.sleep(4)\nprint([os.waitpid(k, os.WNOHANG)[1] for k in kids])")
-    with Sandbox(limits=Limits(total_memory_bytes=500 * 2**20)) as box:
+    with Sandbox(limits=Limits(total_memory_bytes=500 * 2**20, start_seconds=900)) as box:
         try:
             reply = box.request("exec", source=code, cell=0, timeout=60)
             statuses = eval(reply["stdout"])   # noqa: S307 - a list of ints printed by the cell above

@@ -20,7 +20,7 @@ from nbformat.v4 import new_code_cell
 
 from autograder.cli import MARKER, secret_paths
 from autograder.grading import AUTOGRADE_ENV
-from autograder.sandbox import Sandbox, isolation
+from autograder.sandbox import Limits, Sandbox, isolation
 from autograder.sandbox.allowlist import ENV_ALLOWED
 
 pytestmark = pytest.mark.skipif(not isolation().isolated, reason=f"no isolation here: {isolation().summary}")
@@ -61,7 +61,8 @@ print(json.dumps({{'outside': outside[:30], 'n_outside': len(outside), 'writable
 
 
 def student_sandbox(**kw) -> Sandbox:
-    return Sandbox(hidden=secret_paths(ROOT), env=AUTOGRADE_ENV, **kw)
+    """A sandbox as grading starts one (start-up may take minutes on a loaded machine: this is not a timing test)."""
+    return Sandbox(limits=Limits(start_seconds=900), hidden=secret_paths(ROOT), env=AUTOGRADE_ENV, **kw)
 
 
 def run(box: Sandbox, code: str, timeout: float = 60) -> str:

@@ -30,6 +30,7 @@ def _grandchild(cfg: dict, sock: socket.socket, out_fd: int) -> None:
     os.dup2(sock.fileno(), inside.CHANNEL_FD)
     os.dup2(out_fd, 1)
     os.dup2(out_fd, 2)
+    sock.detach()   # its descriptor is closed just below; the object must not close a reused number later
     os.closerange(inside.CHANNEL_FD + 1, 65536)
     try:
         inside.enter(cfg)

@@ -27,6 +27,7 @@ DEFAULT_PROGRAM = "autograder.sandbox_worker"
 _swept = False
 _zygotes: dict[tuple, Zygote] = {}
 _zygotes_lock = threading.Lock()
+_no_zygote: set[tuple] = set()   # views whose zygote would not start in this process: cold starts only
 
 
 def zygote_for(iso: Isolation, program: str, hidden: Sequence[Path], start_seconds: float) -> Zygote | None:
@@ -39,10 +40,13 @@ def zygote_for(iso: Isolation, program: str, hidden: Sequence[Path], start_secon
             return zygote
         if zygote is not None:
             zygote.close()
+        if key in _no_zygote:
+            return None
         try:
             zygote = Zygote(argv, environment("/tmp", 1), program, start_seconds)
         except (RuntimeError, OSError):
             _zygotes.pop(key, None)
+            _no_zygote.add(key)
             return None
         _zygotes[key] = zygote
         return zygote

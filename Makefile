@@ -35,7 +35,7 @@ workspace: setup
 lab: workspace
 	cd workspace && ../$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.open_browser=$${OPEN_BROWSER:-True} $(ROOT_FLAG)
 
-test: setup browser-deps hub-deps
+test: setup browser-deps sandbox-deps hub-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Debian's Chromium for the browser tests (tests/browser; Playwright's own browser download is not used).
@@ -43,6 +43,15 @@ test: setup browser-deps hub-deps
 browser-deps:
 	@test -x /usr/bin/chromium || { $$([ "$$(id -u)" = 0 ] || echo sudo) sh -c \
 		'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium'; }
+
+# Debian's bubblewrap: builds the allow-listed view student code runs in (autograder/sandbox/, docs/GRADING.md).
+.PHONY: sandbox-deps doctor
+sandbox-deps:
+	@test -x /usr/bin/bwrap || { $$([ "$$(id -u)" = 0 ] || echo sudo) sh -c \
+		'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -o DPkg::Lock::Timeout=300 bubblewrap'; }
+
+doctor: setup sandbox-deps
+	$(BIN)/cnn-grade doctor
 
 lint: setup
 	$(BIN)/ruff check course autograder classroom tests bench
@@ -91,16 +100,16 @@ instructor: setup
 release: setup
 	$(BIN)/python -m autograder.release
 
-grade: setup
+grade: setup sandbox-deps
 	$(BIN)/cnn-grade grade $(A)
 
 report: setup
 	$(BIN)/cnn-grade report $(A)
 
-check: setup
+check: setup sandbox-deps
 	$(BIN)/cnn-grade check workspace/$(A)/*.ipynb
 
-autograde: setup
+autograde: setup sandbox-deps
 	$(BIN)/nbgrader autograde $(A) --create
 
 feedback: setup

@@ -4,6 +4,7 @@
     cnn-grade check NOTEBOOK [--assignment A]                  self-study: grade one notebook, no gradebook
     cnn-grade report ASSIGNMENT                                CSV with status and reason, plots
     cnn-grade cycle ASSIGNMENT [--keep-open]                   close, collect, grade, release feedback
+    cnn-grade doctor                                           what isolation student code gets on this host
 
 Run from the course directory (the folder with nbgrader_config.py), or pass --course DIR.
 """
@@ -17,16 +18,22 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
+import tempfile
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from pathlib import Path
 
 import nbformat
 
 from autograder.feedback import autograded_notebook, html_page, table
-from autograder.grading import MISSING, NotebookResult, TestResult, grade_notebook, is_test_cell, nbmeta
-from autograder.sandbox import Limits
+from autograder.grading import CRASHED, MISSING, NotebookResult, TestResult, grade_notebook, is_test_cell, nbmeta
+from autograder.sandbox import Limits, allow_no_isolation, isolation
+from autograder.sandbox.isolation import RISKS
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 MARKER = ".cnn-grade.json"
@@ -68,16 +75,18 @@ def digest(paths: list[Path]) -> str:
     return h.hexdigest()
 
 
-def missing_result(source_nb: Path) -> NotebookResult:
+def missing_result(source_nb: Path, status: str = MISSING, reason: str = "", message: str = "not submitted"
+                   ) -> NotebookResult:
+    """A result with no autograded point: the notebook was not submitted (or could not be graded: ``status``)."""
     src = nbformat.read(source_nb, as_version=4)
     result = NotebookResult(notebook=source_nb.name)
-    result.flag(MISSING, f"{source_nb.name} was not submitted")
+    result.flag(status, reason or f"{source_nb.name} was not submitted")
     for c in src.cells:
         m = nbmeta(c)
         if m.get("grade"):
             auto = is_test_cell(c)
             result.tests.append(TestResult(m["grade_id"], float(m.get("points", 0)), 0.0 if auto else None,
-                                           False if auto else None, "not submitted"))
+                                           False if auto else None, message))
     return result
 
 
@@ -85,21 +94,37 @@ def grade_submission(course: Path, assignment: str, student: str, limits: Limits
     """Grade every notebook of one submission and write its autograded copies; returns results as JSON."""
     out: dict[str, dict] = {}
     hide = secret_paths(course)
-    dest = course / "autograded" / student / assignment
-    dest.mkdir(parents=True, exist_ok=True)
     for source_nb in sorted((course / "source" / assignment).glob("*.ipynb")):
         submitted = course / "submitted" / student / assignment / source_nb.name
         if not submitted.exists():
             result = missing_result(source_nb)
         else:
             result = grade_notebook(source_nb, submitted, limits=limits, hide=hide)
-        try:
-            base = nbformat.read(submitted, as_version=4)
-            if not isinstance(base.get("cells"), list) or result.status == "invalid notebook":
-                raise ValueError
-        except Exception:  # noqa: BLE001 - unreadable: show the released version with the verdicts
-            base = nbformat.read(course / "release" / assignment / source_nb.name, as_version=4)
-        nbformat.write(autograded_notebook(source_nb, base, result), dest / source_nb.name)
+        write_autograded(course, assignment, student, source_nb, result)
+        out[source_nb.stem] = result.to_json()
+    return out
+
+
+def write_autograded(course: Path, assignment: str, student: str, source_nb: Path, result: NotebookResult) -> None:
+    """autograded/<student>/<assignment>/<notebook>: the submission (or the release) with the verdicts."""
+    dest = course / "autograded" / student / assignment
+    dest.mkdir(parents=True, exist_ok=True)
+    submitted = course / "submitted" / student / assignment / source_nb.name
+    try:
+        base = nbformat.read(submitted, as_version=4)
+        if not isinstance(base.get("cells"), list) or result.status == "invalid notebook":
+            raise ValueError
+    except Exception:  # noqa: BLE001 - unreadable: show the released version with the verdicts
+        base = nbformat.read(course / "release" / assignment / source_nb.name, as_version=4)
+    nbformat.write(autograded_notebook(source_nb, base, result), dest / source_nb.name)
+
+
+def crashed_submission(course: Path, assignment: str, student: str, reason: str) -> dict[str, dict]:
+    """The verdict on a submission whose grading process died under it twice: crashed, no point, the reason."""
+    out = {}
+    for source_nb in sorted((course / "source" / assignment).glob("*.ipynb")):
+        result = missing_result(source_nb, CRASHED, reason, "not graded: the grading process died")
+        write_autograded(course, assignment, student, source_nb, result)
         out[source_nb.stem] = result.to_json()
     return out
 
@@ -111,12 +136,28 @@ def _from_json(d: dict) -> NotebookResult:
     return r
 
 
+def isolation_allowed(args) -> bool:
+    """True when student code may run: isolated, or without isolation because --no-isolation says so."""
+    if getattr(args, "no_isolation", False):
+        allow_no_isolation()
+        print(f"WARNING: --no-isolation: {RISKS}. Grade only notebooks you trust this way.", file=sys.stderr)
+        return True
+    iso = isolation()
+    if not iso.isolated:
+        print(f"error: {iso.refusal()}", file=sys.stderr)
+    else:
+        print(f"sandbox: {iso.summary}")
+    return iso.isolated
+
+
 def cmd_grade(args) -> int:
     from tqdm.auto import tqdm
 
     from autograder.gradebook_io import known_notebooks, save
 
     course = course_dir(args.course)
+    if not isolation_allowed(args):
+        return 2
     db_url = f"sqlite:///{course / 'gradebook.db'}"
     if not known_notebooks(db_url, args.assignment):
         print(f"error: {args.assignment} is not in the gradebook; run `nbgrader generate_assignment "
@@ -124,7 +165,7 @@ def cmd_grade(args) -> int:
         return 2
     subdir = course / "submitted"
     students = args.student or sorted(q.parent.name for q in subdir.glob(f"*/{args.assignment}") if q.is_dir())
-    todo, skipped = [], 0
+    todo, skipped = {}, 0
     for student in students:
         files = sorted((subdir / student / args.assignment).glob("*.ipynb"))
         marker = course / "autograded" / student / args.assignment / MARKER
@@ -135,34 +176,113 @@ def cmd_grade(args) -> int:
                     continue
             except (ValueError, OSError):
                 pass
-        todo.append((student, digest(files)))
+        todo[student] = digest(files)
     limits = Limits(cell_seconds=args.cell_timeout, notebook_seconds=args.notebook_timeout)
     jobs = max(1, args.jobs or os.cpu_count() or 1)
     print(f"{args.assignment}: {len(todo)} to grade, {skipped} already graded, {jobs} in parallel")
-    summary = []
-    # "spawn", not fork: a forked copy of a process that already ran torch's thread pool can deadlock in it.
-    context = multiprocessing.get_context("spawn")
+    summary, errors = [], []
+    progress = tqdm(total=len(todo), unit="submission", disable=args.quiet)
+
+    def record(student: str, results: dict) -> None:   # a verdict: into the gradebook, then the resume marker
+        save(db_url, args.assignment, student, {k: _from_json(v) for k, v in results.items()})
+        marker = course / "autograded" / student / args.assignment / MARKER
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(json.dumps({"digest": todo[student], "results": results}, indent=1))
+        summary.append((student, results))
+        progress.update()
+
+    def failed(student: str, error: str) -> None:      # a grader error: no marker, so a rerun grades it
+        errors.append((student, error))
+        progress.update()
+
+    def crashed(student: str, reason: str) -> None:
+        record(student, crashed_submission(course, args.assignment, student, reason))
+
     threads = max(1, (os.cpu_count() or 1) // jobs)
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(threads,),
-                             mp_context=context) as pool:
-        futures = {pool.submit(grade_submission, course, args.assignment, s, limits): (s, d) for s, d in todo}
-        for fut in tqdm(as_completed(futures), total=len(futures), unit="submission", disable=args.quiet):
-            student, dig = futures[fut]
-            try:
-                results = fut.result()
-            except Exception as exc:  # noqa: BLE001 - one broken submission never stops the batch
-                results = {"_error": {"status": "crashed", "reasons": [f"grader error: {exc}"]}}
-            if "_error" not in results:
-                save(db_url, args.assignment, student, {k: _from_json(v) for k, v in results.items()})
-            marker = course / "autograded" / student / args.assignment / MARKER
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.write_text(json.dumps({"digest": dig, "results": results}, indent=1))
-            summary.append((student, results))
+    grade_in_processes(list(todo), partial(grade_submission, course, args.assignment, limits=limits), jobs,
+                       threads, record, failed, crashed)
+    progress.close()
     for student, results in sorted(summary):
         for nb, r in results.items():
             print(f"  {student:20s} {nb:24s} {r.get('score', 0):>6g}/{r.get('max_score', 0):<6g} {r['status']}"
                   + (f" ({'; '.join(r['reasons'])[:120]})" if r["reasons"] else ""))
-    return 0
+    for student, error in sorted(errors):
+        print(f"  {student:20s} GRADER ERROR, not graded (run grade again): {error[:300]}")
+    return 1 if errors else 0
+
+
+# --- grading processes: a process that dies takes only its own submission with it ------------------------------
+# (kept apart: the process pool is the part a distributed scheduler replaces)
+
+def _start_and_run(work: Callable[[str], dict], student: str, started: Path) -> dict:
+    started.touch()   # so the parent knows which submissions were in flight if this process dies
+    return work(student)
+
+
+def _run_alone(conn, work: Callable[[str], dict], student: str, threads: int) -> None:
+    _start_worker(threads)
+    try:
+        conn.send(("ok", work(student)))
+    except Exception as exc:  # noqa: BLE001 - reported as a grader error
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def _how_it_died(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        name = signal.Signals(-exitcode).name if -exitcode in signal.Signals._value2member_map_ else str(-exitcode)
+        return f"killed by {name}"
+    return f"exit code {exitcode}"
+
+
+def grade_in_processes(students: list[str], work: Callable[[str], dict], jobs: int, threads: int,
+                       on_result: Callable[[str, dict], None], on_error: Callable[[str, str], None],
+                       on_crash: Callable[[str, str], None]) -> None:
+    """``work(student)`` for every student in ``jobs`` grading processes.
+
+    A grading process that dies (killed by the notebook it grades, the OOM killer, a crash in torch) breaks the
+    pool: submissions not started yet go to a fresh pool; each one in flight is graded once more in a process of
+    its own, and if that process dies too, ``on_crash(student, reason)``. An exception from ``work`` is a grader
+    error (``on_error``), never a verdict.
+    """
+    context = multiprocessing.get_context("spawn")   # not fork: a forked torch thread pool can deadlock
+    pending, suspects = list(students), []
+    while pending:
+        flags = Path(tempfile.mkdtemp(prefix="cnn-grade-started-"))
+        broken = []
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(threads,),
+                                 mp_context=context) as pool:
+            futures = {pool.submit(_start_and_run, work, s, flags / str(i)): s for i, s in enumerate(pending)}
+            for fut in as_completed(futures):
+                student = futures[fut]
+                try:
+                    on_result(student, fut.result())
+                except BrokenProcessPool:
+                    broken.append(student)
+                except Exception as exc:  # noqa: BLE001 - one broken submission never stops the batch
+                    on_error(student, f"{type(exc).__name__}: {exc}")
+        in_flight = {s for i, s in enumerate(pending) if (flags / str(i)).exists() and s in broken}
+        shutil.rmtree(flags, ignore_errors=True)
+        if broken and not in_flight:   # no process ever started a submission: retrying would loop forever
+            for student in broken:
+                on_error(student, "the grading processes died before grading anything")
+            break
+        suspects += sorted(in_flight)
+        pending = [s for s in broken if s not in in_flight]
+    for student in suspects:
+        parent, child = context.Pipe(duplex=False)
+        proc = context.Process(target=_run_alone, args=(child, work, student, threads))
+        proc.start()
+        child.close()
+        try:
+            kind, value = parent.recv()
+        except EOFError:
+            proc.join()
+            on_crash(student, "its grading process died while grading it, twice (the second time alone: "
+                              f"{_how_it_died(proc.exitcode)}); a notebook that kills the grader or exhausts "
+                              "the machine's memory does this")
+            continue
+        proc.join()
+        (on_result if kind == "ok" else on_error)(student, value)
 
 
 def find_source(notebook: Path, course: Path, assignment: str | None) -> Path:
@@ -180,6 +300,8 @@ def cmd_check(args) -> int:
         print(f"error: {notebook} does not exist", file=sys.stderr)
         return 2
     source = find_source(notebook, course, args.assignment)
+    if not isolation_allowed(args):
+        return 2
     limits = Limits(cell_seconds=args.cell_timeout, notebook_seconds=args.notebook_timeout)
     result = grade_notebook(source, notebook, limits=limits, hide=secret_paths(course))
     print(table(result))
@@ -187,6 +309,14 @@ def cmd_check(args) -> int:
     out.write_text(html_page(result, f"{notebook.name}: feedback"))
     print(f"feedback: {out}")
     return 1 if result.status == "invalid notebook" else 0
+
+
+def cmd_doctor(args) -> int:
+    from autograder.sandbox.doctor import report
+
+    text, isolated = report(tuple(str(p) for p in secret_paths(course_dir(args.course))))
+    print(text)
+    return 0 if isolated else 1
 
 
 def cmd_report(args) -> int:
@@ -269,15 +399,20 @@ def main(argv: list[str] | None = None) -> int:
     for p in (g, c):
         p.add_argument("--cell-timeout", type=float, default=60.0, help="seconds per cell or call (default 60)")
         p.add_argument("--notebook-timeout", type=float, default=600.0, help="seconds per notebook (default 600)")
+        p.add_argument("--no-isolation", action="store_true",
+                       help="run student code without any isolation where none is possible (trusted notebooks "
+                            "only: it can then read and change everything you can)")
     r = sub.add_parser("report", help="CSV with a status and reason per submission, and plots")
     r.add_argument("assignment")
+    sub.add_parser("doctor", help="what isolation student code gets here, which limits hold, what it sees")
     from autograder.cycle import add_parser as add_cycle
 
     add_cycle(sub)
     args = parser.parse_args(argv)
     if hasattr(args, "func"):
         return args.func(args)
-    return {"grade": cmd_grade, "check": cmd_check, "report": cmd_report}[args.command](args)
+    commands = {"grade": cmd_grade, "check": cmd_check, "report": cmd_report, "doctor": cmd_doctor}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

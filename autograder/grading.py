@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import os
 import re
 import threading
 import time
@@ -26,6 +25,7 @@ from autograder.remote import Remote, RemoteError, SandboxLost, Session
 from autograder.sandbox import Limits, Sandbox, SandboxError
 
 MAX_NOTEBOOK_BYTES = 20 * 2**20
+AUTOGRADE_ENV = {"NBGRADER_EXECUTION": "autograde"}   # notebooks shorten long demos under autograde, as in nbgrader
 MAX_RESTARTS = 3
 HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
 
@@ -127,28 +127,6 @@ def _short(source: str) -> str:
     return first[:60]
 
 
-_ZYGOTES: dict[tuple[str, ...], object] = {}
-
-
-def _zygote_for(hide: list[Path]):
-    """A warm sandbox factory for this process (root mode), or None to start each sandbox cold."""
-    from autograder.sandbox import strong_isolation_available
-
-    if not strong_isolation_available() or os.environ.get("CNN_GRADE_ZYGOTE") == "0":
-        return None
-    key = tuple(sorted(map(str, hide)))
-    zygote = _ZYGOTES.get(key)
-    if zygote is None or not zygote.alive():
-        from autograder.zygote import Zygote
-
-        try:
-            zygote = Zygote(hide)
-        except Exception:  # noqa: BLE001 - fall back to cold starts
-            return None
-        _ZYGOTES[key] = zygote
-    return zygote
-
-
 class _Run:
     """The sandbox of one submission, restarted without the offending cells when it dies."""
 
@@ -168,7 +146,7 @@ class _Run:
                 return False
             self.restarts += 1
             t0 = time.perf_counter()
-            self.sandbox = Sandbox(limits=self.limits, hide=self.hide, zygote=_zygote_for(self.hide))
+            self.sandbox = Sandbox(limits=self.limits, hidden=self.hide, env=AUTOGRADE_ENV)
             try:
                 self.sandbox.start()
             except SandboxError as exc:

@@ -1,7 +1,8 @@
 """The process that runs a student's code inside the sandbox and answers the grader's requests.
 
-Started by :mod:`autograder.sandbox` with requests on fd 3 and answers on fd 4 (one JSON object a line).
-Nothing here is trusted by the grader: it only ever receives plain data and references back.
+The program :class:`autograder.sandbox.Sandbox` runs: ``warm()`` once (in the zygote, or in a cold sandbox), then
+``serve(channel)`` answers requests on the sandbox's channel. Nothing here is trusted by the grader: it only ever
+receives plain data and references back.
 """
 
 from __future__ import annotations
@@ -44,9 +45,8 @@ class _Bounded(io.TextIOBase):
 
 
 class Worker:
-    def __init__(self, rfd: int, wfd: int) -> None:
-        self.rin = os.fdopen(rfd, "r", encoding="utf-8", newline="\n")
-        self.wout = os.fdopen(wfd, "w", encoding="utf-8", newline="\n")
+    def __init__(self, channel) -> None:
+        self.channel = channel
         self.ns: dict = {"__name__": "__main__"}
         self.objects: dict[int, object] = {}
         self.next_id = 1
@@ -202,10 +202,17 @@ class Worker:
         return {"value": "pong"}
 
     def serve(self) -> None:
+        from autograder.sandbox.channel import ChannelError
+
         self.send({"ready": True, "pid": os.getpid()})
-        for line in self.rin:
+        while True:
             try:
-                req = json.loads(line)
+                req = self.channel.recv()
+            except ChannelError as exc:
+                if exc.kind == "closed":
+                    return
+                req = {"op": None, "bad": str(exc)}
+            try:
                 handler = getattr(self, "op_" + str(req.get("op")), None)
                 if handler is None:
                     raise ValueError(f"unknown op {req.get('op')!r}")
@@ -215,8 +222,7 @@ class Worker:
             self.send(reply)
 
     def send(self, obj: dict) -> None:
-        self.wout.write(json.dumps(obj) + "\n")
-        self.wout.flush()
+        self.channel.send(obj)
 
 
 WATCHED = ("builtins", "numpy", "numpy.testing", "torch", "torch.nn.functional", "torch.testing", "math",
@@ -283,9 +289,8 @@ def _changed(snap: dict[str, int]) -> list[str]:
     return [k for k, v in snap.items() if k not in volatile and now.get(k) != v]
 
 
-def main() -> None:
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    # Warm imports: what every notebook of the course uses, loaded before any student code runs.
+def warm() -> None:
+    """Import what every notebook of the course uses, before any student code runs (once per zygote)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -300,8 +305,7 @@ def main() -> None:
 
     import autograder.wire  # noqa: F401
 
-    Worker(3, 4).serve()
 
-
-if __name__ == "__main__":
-    main()
+def serve(channel) -> None:
+    """Answer the grader's requests on ``channel`` until it goes away."""
+    Worker(channel).serve()

@@ -164,8 +164,8 @@ def cycle(dep: Deployment, argv: list[str], grade_as_root: bool = True) -> int:
     """``cnn-grade cycle ARGS`` as the instructor, in the course directory.
 
     With ``grade_as_root`` (run by root: ``make cycle``) the grading step runs as root, so ``cnn-grade`` puts each
-    submission in its strong sandbox (namespaces, hidden course files); unprivileged, it can only use the weak
-    one (see docs/GRADING.md). Its results are then handed back to the instructor.
+    submission in its sandbox as nobody (namespaces, allow-listed files); unprivileged, the sandbox runs in a user
+    namespace (see docs/GRADING.md). Its results are then handed back to the instructor.
     """
     def as_instructor(*extra: str) -> int:
         cmd = [str(dep.grader / "bin" / "cnn-grade"), "--course", str(dep.course_dir), "cycle", *argv, *extra]
@@ -178,7 +178,7 @@ def cycle(dep: Deployment, argv: list[str], grade_as_root: bool = True) -> int:
     assignment = next(a for a in argv if not a.startswith("-"))
     if not any((dep.course_dir / "submitted").glob(f"*/{assignment}")):
         return 0
-    print(f"== grade {assignment} as root (strong sandbox)", flush=True)
+    print(f"== grade {assignment} as root (student code runs as nobody in the sandbox)", flush=True)
     grade = subprocess.run([sys.executable, "-m", "autograder.cli", "--course", str(dep.course_dir), "grade",
                             assignment, "--quiet"], cwd=dep.course_dir)
     teacher = pwd.getpwnam(dep.instructor.username)

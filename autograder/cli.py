@@ -1,8 +1,11 @@
-"""``cnn-grade``: grade a class, check one notebook, report an assignment.
+"""``cnn-grade``: grade a class, check one notebook, report an assignment, export grades.
 
     cnn-grade grade ASSIGNMENT [--student ID ...] [--jobs N]   autograde submitted/ into the gradebook
+              [--scheduler ADDRESS [--tls-*]] [--db URL]       ... on a Dask cluster, into another gradebook
+    cnn-grade worker ADDRESS [--nworkers N]                    a grading worker of a Dask cluster
     cnn-grade check NOTEBOOK [--assignment A]                  self-study: grade one notebook, no gradebook
     cnn-grade report ASSIGNMENT                                CSV with status and reason, plots
+    cnn-grade export --format canvas|long [--roster CSV]       grades out, for an LMS or for analysis
 
 Run from the course directory (the folder with nbgrader_config.py), or pass --course DIR.
 """
@@ -10,25 +13,16 @@ Run from the course directory (the folder with nbgrader_config.py), or pass --co
 from __future__ import annotations
 
 import argparse
-import csv
-import ctypes
-import hashlib
-import json
-import multiprocessing
-import os
-import signal
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-import nbformat
-
-from autograder.feedback import autograded_notebook, html_page, table
-from autograder.grading import MISSING, NotebookResult, TestResult, grade_notebook, is_test_cell, nbmeta
+from autograder.batch import MARKER, cmd_grade
+from autograder.feedback import html_page, table
+from autograder.grading import grade_notebook
+from autograder.hidden_paths import PACKAGE_ROOT, secret_paths
 from autograder.sandbox import Limits
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-MARKER = ".cnn-grade.json"
+__all__ = ["MARKER", "main", "secret_paths", "course_dir"]
 
 
 def course_dir(arg: str | None) -> Path:
@@ -36,132 +30,6 @@ def course_dir(arg: str | None) -> Path:
         return Path(arg).resolve()
     here = Path.cwd()
     return here if (here / "nbgrader_config.py").exists() else PACKAGE_ROOT
-
-
-def secret_paths(course: Path) -> list[Path]:
-    """What a submission must never see: sources, other submissions, grades, history."""
-    names = ["source", "submitted", "autograded", "feedback", "gradebook.db", ".git", "reports"]
-    paths = {(root / n) for root in {course, PACKAGE_ROOT} for n in names}
-    return sorted(p for p in paths if p.exists())
-
-
-def _start_worker(threads: int) -> None:
-    """Set up a grading process: it ends when the grader is killed (Linux), so a rerun never races old workers;
-    its torch uses its share of the cores (two processes with two spinning OpenMP threads each on two cores
-    grade slower than one)."""
-    try:
-        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-    os.environ["OMP_NUM_THREADS"] = str(threads)
-    import torch
-
-    torch.set_num_threads(threads)
-
-
-def digest(paths: list[Path]) -> str:
-    h = hashlib.sha256()
-    for p in sorted(paths):
-        h.update(p.name.encode())
-        h.update(p.read_bytes() if p.exists() else b"<missing>")
-    return h.hexdigest()
-
-
-def missing_result(source_nb: Path) -> NotebookResult:
-    src = nbformat.read(source_nb, as_version=4)
-    result = NotebookResult(notebook=source_nb.name)
-    result.flag(MISSING, f"{source_nb.name} was not submitted")
-    for c in src.cells:
-        m = nbmeta(c)
-        if m.get("grade"):
-            auto = is_test_cell(c)
-            result.tests.append(TestResult(m["grade_id"], float(m.get("points", 0)), 0.0 if auto else None,
-                                           False if auto else None, "not submitted"))
-    return result
-
-
-def grade_submission(course: Path, assignment: str, student: str, limits: Limits) -> dict[str, dict]:
-    """Grade every notebook of one submission and write its autograded copies; returns results as JSON."""
-    out: dict[str, dict] = {}
-    hide = secret_paths(course)
-    dest = course / "autograded" / student / assignment
-    dest.mkdir(parents=True, exist_ok=True)
-    for source_nb in sorted((course / "source" / assignment).glob("*.ipynb")):
-        submitted = course / "submitted" / student / assignment / source_nb.name
-        if not submitted.exists():
-            result = missing_result(source_nb)
-        else:
-            result = grade_notebook(source_nb, submitted, limits=limits, hide=hide)
-        try:
-            base = nbformat.read(submitted, as_version=4)
-            if not isinstance(base.get("cells"), list) or result.status == "invalid notebook":
-                raise ValueError
-        except Exception:  # noqa: BLE001 - unreadable: show the released version with the verdicts
-            base = nbformat.read(course / "release" / assignment / source_nb.name, as_version=4)
-        nbformat.write(autograded_notebook(source_nb, base, result), dest / source_nb.name)
-        out[source_nb.stem] = result.to_json()
-    return out
-
-
-def _from_json(d: dict) -> NotebookResult:
-    r = NotebookResult(notebook=d["notebook"], status=d["status"], reasons=list(d["reasons"]),
-                       timings=dict(d.get("timings", {})))
-    r.tests = [TestResult(**t) for t in d["tests"]]
-    return r
-
-
-def cmd_grade(args) -> int:
-    from tqdm.auto import tqdm
-
-    from autograder.gradebook_io import known_notebooks, save
-
-    course = course_dir(args.course)
-    db_url = f"sqlite:///{course / 'gradebook.db'}"
-    if not known_notebooks(db_url, args.assignment):
-        print(f"error: {args.assignment} is not in the gradebook; run `nbgrader generate_assignment "
-              f"{args.assignment}` (make release) first", file=sys.stderr)
-        return 2
-    subdir = course / "submitted"
-    students = args.student or sorted(q.parent.name for q in subdir.glob(f"*/{args.assignment}") if q.is_dir())
-    todo, skipped = [], 0
-    for student in students:
-        files = sorted((subdir / student / args.assignment).glob("*.ipynb"))
-        marker = course / "autograded" / student / args.assignment / MARKER
-        if not args.force and marker.exists():
-            try:
-                if json.loads(marker.read_text()).get("digest") == digest(files):
-                    skipped += 1
-                    continue
-            except (ValueError, OSError):
-                pass
-        todo.append((student, digest(files)))
-    limits = Limits(cell_seconds=args.cell_timeout, notebook_seconds=args.notebook_timeout)
-    jobs = max(1, args.jobs or os.cpu_count() or 1)
-    print(f"{args.assignment}: {len(todo)} to grade, {skipped} already graded, {jobs} in parallel")
-    summary = []
-    # "spawn", not fork: a forked copy of a process that already ran torch's thread pool can deadlock in it.
-    context = multiprocessing.get_context("spawn")
-    threads = max(1, (os.cpu_count() or 1) // jobs)
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(threads,),
-                             mp_context=context) as pool:
-        futures = {pool.submit(grade_submission, course, args.assignment, s, limits): (s, d) for s, d in todo}
-        for fut in tqdm(as_completed(futures), total=len(futures), unit="submission", disable=args.quiet):
-            student, dig = futures[fut]
-            try:
-                results = fut.result()
-            except Exception as exc:  # noqa: BLE001 - one broken submission never stops the batch
-                results = {"_error": {"status": "crashed", "reasons": [f"grader error: {exc}"]}}
-            if "_error" not in results:
-                save(db_url, args.assignment, student, {k: _from_json(v) for k, v in results.items()})
-            marker = course / "autograded" / student / args.assignment / MARKER
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.write_text(json.dumps({"digest": dig, "results": results}, indent=1))
-            summary.append((student, results))
-    for student, results in sorted(summary):
-        for nb, r in results.items():
-            print(f"  {student:20s} {nb:24s} {r.get('score', 0):>6g}/{r.get('max_score', 0):<6g} {r['status']}"
-                  + (f" ({'; '.join(r['reasons'])[:120]})" if r["reasons"] else ""))
-    return 0
 
 
 def find_source(notebook: Path, course: Path, assignment: str | None) -> Path:
@@ -188,79 +56,37 @@ def cmd_check(args) -> int:
     return 1 if result.status == "invalid notebook" else 0
 
 
-def cmd_report(args) -> int:
-    course = course_dir(args.course)
-    rows = []
-    test_ids: list[str] = []
-    for marker in sorted((course / "autograded").glob(f"*/{args.assignment}/{MARKER}")):
-        student = marker.parent.parent.name
-        data = json.loads(marker.read_text())
-        for nb, r in data["results"].items():
-            tests = {t["grade_id"]: t for t in r.get("tests", [])}
-            test_ids += [t for t in tests if t not in test_ids]
-            rows.append({"student": student, "notebook": nb, "status": r["status"],
-                         "reason": "; ".join(r["reasons"]), "score": r.get("score", 0),
-                         "max_score": r.get("max_score", 0),
-                         **{t: tests[t]["points"] for t in tests}})
-    graded = {r["student"] for r in rows}
-    for sub in sorted((course / "submitted").glob(f"*/{args.assignment}")):
-        if sub.parent.name not in graded:
-            rows.append({"student": sub.parent.name, "notebook": "", "status": "not graded",
-                         "reason": "run cnn-grade grade", "score": 0, "max_score": 0})
-    outdir = course / "reports" / args.assignment
-    outdir.mkdir(parents=True, exist_ok=True)
-    fields = ["student", "notebook", "status", "reason", "score", "max_score", *test_ids]
-    with open(outdir / "grades.csv", "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
-    _plots(rows, test_ids, outdir, args.assignment)
-    counts: dict[str, int] = {}
-    for r in rows:
-        counts[r["status"]] = counts.get(r["status"], 0) + 1
-    print(f"{outdir / 'grades.csv'}: {len(rows)} row(s); " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
-    print(f"plots: {outdir / 'score_distribution.png'}, {outdir / 'pass_rate.png'}")
-    return 0
+def _grade_options(g: argparse.ArgumentParser) -> None:
+    g.add_argument("assignment")
+    g.add_argument("--student", nargs="+", help="only these students")
+    g.add_argument("--jobs", type=int, default=0,
+                   help="grading processes of the embedded cluster (default: number of cores)")
+    g.add_argument("--force", action="store_true", help="grade again even if already graded")
+    g.add_argument("--quiet", action="store_true", help="no progress bar")
+    g.add_argument("--db", help="gradebook URL (default: CourseDirectory.db_url of nbgrader_config.py)")
+    g.add_argument("--scheduler", metavar="ADDRESS",
+                   help="grade on this running Dask cluster (default: an embedded one on this machine)")
+    g.add_argument("--pool", choices=["dask", "local-processes"], default="dask",
+                   help="local-processes: the pre-Dask process pool (benchmark baseline)")
+    g.add_argument("--allow-weak-sandbox", action="store_true",
+                   help="let cluster workers grade with the weak (non-root) sandbox")
+    g.add_argument("--connect-timeout", type=float, default=20.0, help="seconds to reach the scheduler")
+    g.add_argument("--worker-timeout", type=float, default=60.0, help="seconds to wait for a first worker")
+    _tls_options(g)
 
 
-def _plots(rows: list[dict], test_ids: list[str], outdir: Path, assignment: str) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    scores = [r["score"] for r in rows if r["status"] != "not graded"]
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.hist(scores, bins=min(20, max(5, len(set(scores)))), color="tab:blue", edgecolor="white")
-    ax.set(title=f"{assignment}: score distribution (n={len(scores)})", xlabel="autograded points", ylabel="students")
-    fig.tight_layout()
-    fig.savefig(outdir / "score_distribution.png", dpi=100)
-    plt.close(fig)
-    rates = []
-    for t in test_ids:
-        vals = [r.get(t) for r in rows if r.get(t) is not None or t in r]
-        auto = [v for v in vals if v is not None]
-        if auto:
-            rates.append((t, sum(1 for v in auto if v > 0) / len(auto)))
-    fig, ax = plt.subplots(figsize=(7, 0.3 * len(rates) + 1.2))
-    ax.barh([t for t, _ in rates], [r for _, r in rates], color="tab:green")
-    ax.set(xlim=(0, 1), title=f"{assignment}: pass rate per test", xlabel="fraction of submissions passing")
-    ax.invert_yaxis()
-    fig.tight_layout()
-    fig.savefig(outdir / "pass_rate.png", dpi=100)
-    plt.close(fig)
+def _tls_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tls-ca-file", help="Dask TLS: CA certificate (default: Dask's distributed.comm.tls config)")
+    p.add_argument("--tls-cert", help="Dask TLS: this side's certificate")
+    p.add_argument("--tls-key", help="Dask TLS: this side's private key")
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cnn-grade", description=__doc__.splitlines()[0])
     parser.add_argument("--course", help="course directory (default: here if it has nbgrader_config.py)")
     sub = parser.add_subparsers(dest="command", required=True)
     g = sub.add_parser("grade", help="autograde submitted/*/ASSIGNMENT into the gradebook")
-    g.add_argument("assignment")
-    g.add_argument("--student", nargs="+", help="only these students")
-    g.add_argument("--jobs", type=int, default=0, help="submissions graded at once (default: number of cores)")
-    g.add_argument("--force", action="store_true", help="grade again even if already graded")
-    g.add_argument("--quiet", action="store_true", help="no progress bar")
+    _grade_options(g)
     c = sub.add_parser("check", help="self-study: grade one notebook against the hidden tests")
     c.add_argument("notebook")
     c.add_argument("--assignment", help="default: the notebook's folder name")
@@ -270,8 +96,39 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--notebook-timeout", type=float, default=600.0, help="seconds per notebook (default 600)")
     r = sub.add_parser("report", help="CSV with a status and reason per submission, and plots")
     r.add_argument("assignment")
-    args = parser.parse_args(argv)
-    return {"grade": cmd_grade, "check": cmd_check, "report": cmd_report}[args.command](args)
+    w = sub.add_parser("worker", help="a Dask worker that grades (runs `dask worker ADDRESS` with our setup)")
+    w.add_argument("address")
+    w.add_argument("--nworkers", type=int, default=1, help="grading processes on this host (default 1)")
+    w.add_argument("--allow-weak-sandbox", action="store_true", help="grade even without the strong sandbox")
+    w.add_argument("dask_args", nargs=argparse.REMAINDER, help="further `dask worker` options")
+    _tls_options(w)
+    e = sub.add_parser("export", help="grades out: Canvas import CSV, or one row per student and assignment")
+    e.add_argument("--format", choices=["canvas", "long"], default="canvas")
+    e.add_argument("--out", help="output CSV (default: grades-FORMAT.csv)")
+    e.add_argument("--assignment", nargs="+", help="only these assignments")
+    e.add_argument("--roster", help="Canvas gradebook export to match students against (canvas format)")
+    e.add_argument("--db", help="gradebook URL (default: CourseDirectory.db_url of nbgrader_config.py)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "grade":
+        args.course_path = course_dir(args.course)
+        return cmd_grade(args)
+    if args.command == "worker":
+        from autograder.grading_worker import worker_main
+
+        return worker_main(args)
+    if args.command == "export":
+        from autograder.export import cmd_export
+
+        return cmd_export(args)
+    if args.command == "report":
+        from autograder.report import cmd_report
+
+        return cmd_report(args)
+    return cmd_check(args)
 
 
 if __name__ == "__main__":

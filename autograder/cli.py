@@ -96,11 +96,11 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--notebook-timeout", type=float, default=600.0, help="seconds per notebook (default 600)")
     r = sub.add_parser("report", help="CSV with a status and reason per submission, and plots")
     r.add_argument("assignment")
-    w = sub.add_parser("worker", help="a Dask worker that grades (runs `dask worker ADDRESS` with our setup)")
+    w = sub.add_parser("worker", help="a Dask worker that grades: `dask worker ADDRESS` with our setup (other "
+                                      "options go to dask worker)")
     w.add_argument("address")
     w.add_argument("--nworkers", type=int, default=1, help="grading processes on this host (default 1)")
     w.add_argument("--allow-weak-sandbox", action="store_true", help="grade even without the strong sandbox")
-    w.add_argument("dask_args", nargs=argparse.REMAINDER, help="further `dask worker` options")
     _tls_options(w)
     e = sub.add_parser("export", help="grades out: Canvas import CSV, or one row per student and assignment")
     e.add_argument("--format", choices=["canvas", "long"], default="canvas")
@@ -112,7 +112,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "worker":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.dask_args = extra
     if args.command == "grade":
         args.course_path = course_dir(args.course)
         return cmd_grade(args)

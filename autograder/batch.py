@@ -137,14 +137,15 @@ def check_timestamps(course: Path, assignment: str, todo: list) -> tuple[list, l
 
 
 def cmd_grade(args) -> int:
-    from tqdm.auto import tqdm
+    from sqlalchemy.engine import make_url
 
-    from autograder.gradebook_io import GradebookSession, known_notebooks
+    from autograder.gradebook_io import known_notebooks
 
     course, assignment = args.course_path, args.assignment
     settings = course_settings(course, args.db)
     if not known_notebooks(settings.db_url, assignment, settings.course_id):
-        print(f"error: {assignment} is not in the gradebook ({settings.db_url}); run `nbgrader generate_assignment "
+        shown = make_url(settings.db_url).render_as_string(hide_password=True)
+        print(f"error: {assignment} is not in the gradebook ({shown}); run `nbgrader generate_assignment "
               f"{assignment}` (make release) first", file=sys.stderr)
         return 2
     todo, skipped = plan(course, assignment, args.student, args.force)
@@ -153,29 +154,17 @@ def cmd_grade(args) -> int:
         print(f"{assignment}: 0 to grade, {skipped} already graded", *bad, sep="\n")
         return 0
     hide = [str(p) for p in secret_paths(course)]
-    limits = Limits(cell_seconds=args.cell_timeout, notebook_seconds=args.notebook_timeout)
     try:
         pool = open_pool(args, hide)
     except PoolError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    allow_weak = not args.scheduler or args.allow_weak_sandbox
-    jobs = [(s, partial(make_payload, course, assignment, s, limits, hide, allow_weak)) for s, _ in todo]
-    digests = dict(todo)
-    summary = []
     try:
         print(f"{assignment}: {len(todo)} to grade, {skipped} already graded, {pool.slots} in parallel "
               f"({pool.label})", flush=True)
-        with GradebookSession(settings.db_url, settings.course_id, assignment, LatePolicy(settings.config)) as gb:
-            recorder = Recorder(course, assignment, gb)
-            results = pool.run(jobs, window=max(4, 2 * pool.slots))
-            for student, value in tqdm(results, total=len(jobs), unit="submission", disable=args.quiet):
-                if isinstance(value, BaseException):
-                    summary.append((student, recorder.failed(student, value)))
-                else:
-                    summary.append((student, recorder.graded(student, digests[student], value)))
+        summary = run_batch(args, pool, settings, todo, hide)
     except PoolError as exc:
-        print(f"error: {exc}; {len(summary)} of {len(todo)} graded, rerun to grade the rest", file=sys.stderr)
+        print(f"error: {exc}; rerun to grade the rest", file=sys.stderr)
         return 3
     finally:
         pool.close()
@@ -185,3 +174,26 @@ def cmd_grade(args) -> int:
     if bad:
         print(*bad, sep="\n")
     return 0
+
+
+def run_batch(args, pool, settings, todo: list, hide: list[str]) -> list[tuple[str, dict]]:
+    """Grade ``todo`` on ``pool``, recording each submission as it comes back; [(student, results)]."""
+    from tqdm.auto import tqdm
+
+    from autograder.gradebook_io import GradebookSession
+
+    course, assignment = args.course_path, args.assignment
+    limits = Limits(cell_seconds=args.cell_timeout, notebook_seconds=args.notebook_timeout)
+    allow_weak = not args.scheduler or args.allow_weak_sandbox
+    jobs = [(s, partial(make_payload, course, assignment, s, limits, hide, allow_weak)) for s, _ in todo]
+    digests, summary = dict(todo), []
+    late = LatePolicy(settings.config, course)
+    with GradebookSession(settings.db_url, settings.course_id, assignment, late) as gb:
+        recorder = Recorder(course, assignment, gb)
+        results = pool.run(jobs, window=max(4, 2 * pool.slots))
+        for student, value in tqdm(results, total=len(jobs), unit="submission", disable=args.quiet):
+            if isinstance(value, BaseException):
+                summary.append((student, recorder.failed(student, value)))
+            else:
+                summary.append((student, recorder.graded(student, digests[student], value)))
+    return summary

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import sys
 from pathlib import Path
 
 from traitlets.config import Config
@@ -31,13 +32,18 @@ def read_timestamp(submission_dir: Path) -> datetime.datetime | None:
 class LatePolicy:
     """nbgrader's late-penalty preprocessor and plugin, built once from the course configuration."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, course: Path | None = None) -> None:
         from nbgrader.preprocessors import AssignLatePenalties
 
         self.pp = AssignLatePenalties(config=config)
-        self.pp.log.setLevel(logging.ERROR)    # it warns about every late notebook; our report says it once
-        self.pp.init_plugin()
-        self.pp.plugin_inst.log.setLevel(logging.ERROR)
+        # stock nbgrader runs in the course directory: a plugin class may live in a module there
+        sys.path.insert(0, str(course or Path.cwd()))
+        try:
+            self.pp.init_plugin()
+        finally:
+            sys.path.pop(0)
+        for log in (self.pp.log, self.pp.plugin_inst.log):
+            log.setLevel(logging.ERROR)    # they warn about every late notebook; our report says it once
 
     def apply(self, gb, assignment: str, student: str, notebooks: list[str]) -> dict:
         """Set the penalty of each graded notebook as AssignLatePenalties.preprocess does (no commit)."""

@@ -9,6 +9,8 @@ created by both, a locked SQLite file) are rolled back and tried again.
 from __future__ import annotations
 
 import datetime
+import os
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -31,11 +33,19 @@ def with_busy_timeout(db_url: str, seconds: int = 60) -> str:
     return url.update_query_dict({"timeout": str(seconds)}).render_as_string(hide_password=False)
 
 
-def open_gradebook(db_url: str, course_id: str = "default_course") -> Gradebook:
-    """nbgrader's Gradebook (creating the schema if the database is new); SQLite in WAL mode."""
+def _gradebook(db_url: str, course_id: str) -> Gradebook:
+    """nbgrader's Gradebook; a new database gets its schema (nbgrader shells out to ``alembic`` for that)."""
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        gb = Gradebook(with_busy_timeout(db_url), course_id)
+        return Gradebook(with_busy_timeout(db_url), course_id)
+
+
+def open_gradebook(db_url: str, course_id: str = "default_course") -> Gradebook:
+    """nbgrader's Gradebook (creating the schema if the database is new); SQLite in WAL mode."""
+    gb = _gradebook(db_url, course_id)
     if gb.engine.dialect.name == "sqlite":
         with gb.engine.connect() as con:
             con.exec_driver_sql("PRAGMA journal_mode=WAL")
@@ -44,13 +54,11 @@ def open_gradebook(db_url: str, course_id: str = "default_course") -> Gradebook:
 
 def known_notebooks(db_url: str, assignment: str, course_id: str = "default_course") -> list[str]:
     """Notebook names nbgrader knows for ``assignment`` (set by generate_assignment); creates the schema."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with Gradebook(with_busy_timeout(db_url), course_id) as gb:
-            try:
-                return [nb.name for nb in gb.find_assignment(assignment).notebooks]
-            except MissingEntry:
-                return []
+    with _gradebook(db_url, course_id) as gb:
+        try:
+            return [nb.name for nb in gb.find_assignment(assignment).notebooks]
+        except MissingEntry:
+            return []
 
 
 class GradebookSession:

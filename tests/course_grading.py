@@ -65,3 +65,20 @@ def make_course(dest: Path, assignments: list[str], submissions: dict[str, dict[
             else:
                 nbformat.write(nb, folder / name)
     return dest
+
+
+def read_during(proc, db_url: str, assignment: str) -> tuple[int, list[str]]:
+    """Read the gradebook as the formgrader's submission list does until ``proc`` ends: (reads, errors)."""
+    import time
+
+    reads, errors = 0, []
+    while proc.poll() is None:
+        try:
+            with Gradebook(db_url) as gb:
+                gb.submission_dicts(assignment)
+                [s.score for s in gb.find_assignment(assignment).submissions]
+            reads += 1
+        except Exception as exc:  # noqa: BLE001 - every failed read is reported
+            errors.append(repr(exc))
+        time.sleep(0.3)
+    return reads, errors

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from course_grading import make_course
+from course_grading import make_course, read_during
 from servers import free_port, start_cluster, stop_cluster
 
 from autograder.batch import ERROR_MARKER, MARKER
@@ -52,23 +52,6 @@ def outcomes(course: Path, assignment: str = A) -> dict[str, dict]:
         out[marker.parent.parent.name] = {nb: (r["status"], {t["grade_id"]: t["points"] for t in r["tests"]})
                                           for nb, r in results.items()}
     return out
-
-
-def read_during(proc: subprocess.Popen, db_url: str, assignment: str) -> tuple:
-    """Read the gradebook as the formgrader's submission list does until ``proc`` ends: (reads, errors)."""
-    from nbgrader.api import Gradebook
-
-    reads, errors = 0, []
-    while proc.poll() is None:
-        try:
-            with Gradebook(db_url) as gb:
-                gb.submission_dicts(assignment)
-                [s.score for s in gb.find_assignment(assignment).submissions]
-            reads += 1
-        except Exception as exc:  # noqa: BLE001 - every failed read is reported
-            errors.append(repr(exc))
-        time.sleep(0.3)
-    return reads, errors
 
 
 @pytest.fixture(scope="module")

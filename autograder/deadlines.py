@@ -35,10 +35,10 @@ class LatePolicy:
     def __init__(self, config: Config, course: Path | None = None) -> None:
         from nbgrader.preprocessors import AssignLatePenalties
 
-        self.pp = AssignLatePenalties(config=config)
         # stock nbgrader runs in the course directory: a plugin class may live in a module there
         sys.path.insert(0, str(course or Path.cwd()))
         try:
+            self.pp = AssignLatePenalties(config=config)
             self.pp.init_plugin()
         finally:
             sys.path.pop(0)

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import sys
+import time
 from functools import partial
 from pathlib import Path
 
@@ -102,6 +103,7 @@ class Recorder:
         return {"_error": error}
 
     def graded(self, student: str, dig: str, value: dict) -> dict:
+        started = time.perf_counter()
         out = self.folder(student)
         for name, text in value["autograded"].items():
             (out / name).write_text(text)
@@ -109,8 +111,10 @@ class Recorder:
         submitted = [nb for nb in value["results"] if (submission_dir / f"{nb}.ipynb").exists()]
         results = {nb: from_json(r) for nb, r in value["results"].items()}
         late = self.session.save(student, results, submitted, read_timestamp(submission_dir))
-        (out / MARKER).write_text(json.dumps({"digest": dig, "results": value["results"], "late": late,
-                                              "worker": value.get("worker")}, indent=1))
+        (out / MARKER).write_text(json.dumps({
+            "digest": dig, "results": value["results"], "late": late, "worker": value.get("worker"),
+            "seconds": {"worker": value.get("seconds"), "coordinator": round(time.perf_counter() - started, 3)},
+        }, indent=1))
         (out / ERROR_MARKER).unlink(missing_ok=True)
         for nb, r in value["results"].items():
             r["late_penalty"] = late["penalty"].get(nb, 0.0)

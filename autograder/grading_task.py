@@ -9,6 +9,7 @@ import os
 import shutil
 import socket
 import tempfile
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -109,9 +110,12 @@ def grade_payload(payload: dict) -> dict:
     """Grade one packed submission in this process (a Dask task or a local pool's job)."""
     from autograder.grading_worker import prepare
 
+    started = time.perf_counter()
     state = prepare(payload["allow_weak"], extra_hide=payload["hide"])
     work = Path(tempfile.mkdtemp(dir=state.task_root))
     try:
-        return _grade_files(work, payload, state.hide_for(payload["hide"]))
+        value = _grade_files(work, payload, state.hide_for(payload["hide"]))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    value["seconds"] = round(time.perf_counter() - started, 3)    # the grading process's busy time
+    return value

@@ -46,7 +46,8 @@ def submitted_files(course: Path, assignment: str, student: str) -> list[Path]:
 def plan(course: Path, assignment: str, students: list[str] | None, force: bool) -> tuple[list, int]:
     """[(student, digest)] still to grade, and how many are already graded."""
     subdir = course / "submitted"
-    students = students or sorted(q.parent.name for q in subdir.glob(f"*/{assignment}") if q.is_dir())
+    students = list(dict.fromkeys(students)) if students else sorted(
+        q.parent.name for q in subdir.glob(f"*/{assignment}") if q.is_dir())
     todo, skipped = [], 0
     for student in students:
         dig = digest(submitted_files(course, assignment, student))

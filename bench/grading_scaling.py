@@ -182,7 +182,7 @@ def sizing(per_notebook: float, coordinator: float, efficiency: float, notebooks
     print(f"\n4. sizing: {students} students x {notebooks} notebooks; {per_notebook:.2f} busy s per notebook, "
           f"parallel efficiency {efficiency:.2f}, coordinator {coordinator * 1000:.0f} ms per submission")
     total = students * notebooks * per_notebook
-    floor = students * coordinator                  # the coordinator records submissions one after another
+    floor = students * notebooks * coordinator      # the coordinator records submissions one after another
     print("   hosts x cores  ->  wall time (one grading process per core)")
     for hosts in (1, 2, 4, 8):
         row = []

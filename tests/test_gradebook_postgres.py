@@ -13,8 +13,8 @@ import pytest
 from course_grading import make_course, read_during
 from servers import postgres
 
+from autograder import grading
 from autograder.gradebook_io import GradebookSession
-from autograder.grading import NotebookResult, TestResult
 from autograder.mutation import honest_submission
 from autograder.release import ROOT
 
@@ -89,7 +89,8 @@ def test_student_created_by_another_command_meanwhile_is_retried_not_an_error(pg
     url, _ = pg_course
     with Gradebook(url, "cnn-course") as gb:
         cells = [(c.name, c.max_score) for c in gb.find_notebook("parameter_sharing", A1).grade_cells]
-    result = NotebookResult("parameter_sharing.ipynb", tests=[TestResult(g, m, 0.0, False) for g, m in cells])
+    result = grading.NotebookResult("parameter_sharing.ipynb",
+                                    tests=[grading.TestResult(g, m, 0.0, False) for g, m in cells])
     with GradebookSession(url, "cnn-course", A1, _Late()) as one, GradebookSession(url, "cnn-course", A1,
                                                                                    _Late()) as two:
         real_find, calls = two.gb.find_student, []

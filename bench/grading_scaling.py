@@ -100,14 +100,20 @@ class LocalRunningCluster:
         while not sched.exists():
             time.sleep(0.2)
         self.address = json.loads(sched.read_text())["address"]
+        log = folder / "workers.log"
         self.procs.append(subprocess.Popen([str(BIN / "cnn-grade"), "worker", self.address, "--nworkers", "2",
                                             "--host", "127.0.0.1", "--no-dashboard"], env=env,
-                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                           stdout=open(log, "wb"), stderr=subprocess.STDOUT,  # noqa: SIM115
                                            start_new_session=True))
         from distributed import Client
 
-        with Client(self.address, timeout=60) as client:
-            client.wait_for_workers(2, timeout=300)
+        try:
+            with Client(self.address, timeout=60) as client:
+                client.wait_for_workers(2, timeout=900)
+        except Exception:
+            print(log.read_text()[-3000:])
+            self.close()
+            raise
 
     def close(self) -> None:
         import signal

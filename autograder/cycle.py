@@ -78,7 +78,10 @@ def grade(course: Path, assignment: str, jobs: int) -> subprocess.CompletedProce
     if jobs:
         cmd += ["--jobs", str(jobs)]
     proc = subprocess.run(cmd, cwd=course, capture_output=True, text=True, env=tool_env())
-    if proc.returncode:
+    if proc.returncode == 1:   # some submissions could not be graded: the others get their feedback
+        print("WARNING: some submissions were not graded (see GRADER ERROR / crashed below); they get no feedback "
+              "until `cnn-grade grade` grades them", file=sys.stderr)
+    elif proc.returncode:
         raise RuntimeError(f"cnn-grade grade exited with {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
     return proc
 

@@ -40,3 +40,45 @@ def autograde(assignment: str, workdir: Path, submissions: dict[str, Path]) -> d
                 g.name: CellGrade(g.name, g.score, g.max_score, g.auto_score is not None) for g in sub.grades
             }
     return out
+
+
+def make_course(dest: Path, assignments: list[str], submissions: dict[str, dict[str, object]],
+                config: str = "") -> Path:
+    """A scratch course in ``dest``: the repo's nbgrader_config.py plus ``config`` lines, the sources of
+    ``assignments`` generated (release and gradebook), and ``submissions`` (assignment -> student -> notebook,
+    or raw bytes) under submitted/."""
+    import nbformat
+
+    from autograder.release import ROOT, generate
+
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest / "nbgrader_config.py").write_text((ROOT / "nbgrader_config.py").read_text() + "\n" + config)
+    for assignment in assignments:
+        shutil.copytree(ROOT / "source" / assignment, dest / "source" / assignment)
+        generate(assignment, dest)
+        (name,) = [p.name for p in (dest / "release" / assignment).glob("*.ipynb")]
+        for student, nb in submissions.get(assignment, {}).items():
+            folder = dest / "submitted" / student / assignment
+            folder.mkdir(parents=True, exist_ok=True)
+            if isinstance(nb, bytes):
+                (folder / name).write_bytes(nb)
+            else:
+                nbformat.write(nb, folder / name)
+    return dest
+
+
+def read_during(proc, db_url: str, assignment: str) -> tuple[int, list[str]]:
+    """Read the gradebook as the formgrader's submission list does until ``proc`` ends: (reads, errors)."""
+    import time
+
+    reads, errors = 0, []
+    while proc.poll() is None:
+        try:
+            with Gradebook(db_url) as gb:
+                gb.submission_dicts(assignment)
+                [s.score for s in gb.find_assignment(assignment).submissions]
+            reads += 1
+        except Exception as exc:  # noqa: BLE001 - every failed read is reported
+            errors.append(repr(exc))
+        time.sleep(0.3)
+    return reads, errors

@@ -1,4 +1,5 @@
-"""A grading process that dies takes only its own submission with it; a grader error never counts as graded.
+"""A grading process that dies takes only its own submission with it; neither that nor a grader error ever
+counts as graded.
 
 Black-box: ``cnn-grade grade`` runs as a subprocess on a temporary course, and only its output, gradebook and
 resume markers are checked (whatever runs the grading processes). A notebook can kill its grading process only
@@ -8,7 +9,6 @@ without isolation, so the batch is graded with ``--no-isolation``.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -18,6 +18,7 @@ import pytest
 from conftest import ROOT
 from nbformat.v4 import new_code_cell
 
+from autograder.batch import ERROR_MARKER
 from autograder.cli import MARKER
 from autograder.gradebook_io import integrity_ok
 from autograder.grading import nbmeta
@@ -58,26 +59,27 @@ def test_a_dying_grading_process_takes_only_its_own_submission(tmp_path):
 
     first = grade(course)
     assert "WARNING: --no-isolation" in first.stderr
-    assert first.returncode == 1, "a grader error must make the run fail"
+    assert first.returncode == 1, "a submission left ungraded must make the run fail"
     assert "broken" in first.stdout and "GRADER ERROR" in first.stdout, first.stdout
     scores = {s: marker(course, s) for s in HONEST}
     assert all(r is not None and r["status"] == "graded" for r in scores.values()), {
         s: r and (r["status"], r["reasons"]) for s, r in scores.items()}
     assert len({r["score"] for r in scores.values()}) == 1 and scores["h0"]["score"] > 0
-    dead = marker(course, "killer")
-    assert dead is not None and dead["status"] == "crashed", dead
-    assert "grading process died" in "; ".join(dead["reasons"]) and dead["score"] == 0
+    assert marker(course, "killer") is None, "a submission that was never graded got a resume marker"
+    error = json.loads((course / "autograded" / "killer" / A / ERROR_MARKER).read_text())["results"]["_error"]
+    assert error["status"] == "crashed" and "died on each of 2 tries" in error["reasons"][0], error
+    assert "killer" in first.stdout and "died on each of 2 tries" in first.stdout, first.stdout
     assert marker(course, "broken") is None, "a grader error wrote a resume marker"
 
     (course / "autograded" / "broken").unlink()
     second = grade(course)
-    assert second.returncode == 0, second.stdout + second.stderr
-    assert f"1 to grade, {len(HONEST) + 1} already graded" in second.stdout, second.stdout
+    assert second.returncode == 1, "the killer is still not graded"
+    assert f"2 to grade, {len(HONEST)} already graded" in second.stdout, second.stdout
     assert marker(course, "broken")["score"] == scores["h0"]["score"]
     assert integrity_ok(course / "gradebook.db")
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         graded = {s.student_id: s.score for s in gb.find_assignment(A).submissions}
-    assert set(graded) == {*HONEST, "killer", "broken"} and graded["killer"] == 0
-    assert os.path.exists(course / "autograded" / "killer" / A / NB), "the crashed submission has no feedback copy"
+    assert set(graded) == {*HONEST, "broken"}, "an ungraded submission reached the gradebook"
+    assert all(graded[s] == graded["h0"] > 0 for s in [*HONEST, "broken"])

@@ -1,0 +1,91 @@
+"""More evidence when the recorded calls are few: the student's function called again, in the sandbox, on the
+recorded arguments with every array redrawn at random (same shape, same kind of numbers).
+
+Two mistakes (or a mistake and a relation) can agree on the one call a failing test made before it stopped; on
+random inputs of the same shapes they rarely do.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+
+from autograder.diagnosis.calls import Call
+
+#: probes per function, and the largest array (entries) a probe redraws
+PROBES, MAX_ENTRIES = 3, 10_000
+
+
+def _redraw(x: Any, rng: np.random.Generator) -> tuple[Any, bool]:
+    """``x`` with new random numbers (True) or as it is (False): arrays, tensors, lists of lists of numbers."""
+    if isinstance(x, np.ndarray) and x.dtype.kind in "iuf" and 1 < x.size <= MAX_ENTRIES:
+        if x.dtype.kind == "f":
+            return rng.standard_normal(x.shape).astype(x.dtype), True
+        return rng.integers(-9, 10, size=x.shape).astype(x.dtype), True
+    if _is_tensor(x) and x.is_floating_point() and 1 < x.numel() <= MAX_ENTRIES:
+        import torch
+
+        return torch.from_numpy(rng.standard_normal(tuple(x.shape))).to(x.dtype), True
+    if isinstance(x, list) and x and all(isinstance(r, list) and r for r in x):
+        flat = [v for r in x for v in r]
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in flat) and len(flat) <= MAX_ENTRIES:
+            ints = all(isinstance(v, int) for v in flat)
+            return [[int(rng.integers(-9, 10)) if ints else float(rng.standard_normal()) for _ in r] for r in x], True
+    return x, False
+
+
+def _is_tensor(x: Any) -> bool:
+    import sys
+
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(x, torch.Tensor)
+
+
+class Prober:
+    """Calls a student function once more through the grading session, recording the call as the tests' are."""
+
+    def __init__(self, session, namespace: dict, seed: int = 0) -> None:
+        self.session, self.namespace = session, namespace
+        self.rng = np.random.default_rng(seed)
+        self.made: dict[str, list[Call]] = {}
+
+    def calls(self, function: str, recorded: list[Call]) -> list[Call]:
+        """Up to :data:`PROBES` new calls of ``function`` (the same for every question about it)."""
+        if function not in self.made:
+            self.made[function] = self._probe(function, recorded)
+        return self.made[function]
+
+    def _probe(self, function: str, recorded: list[Call]) -> list[Call]:
+        made: list[Call] = []
+        for call in [c for c in recorded if c.error is None]:
+            if len(made) >= PROBES:
+                break
+            args = [_redraw(a, self.rng) for a in call.args]
+            kwargs = {k: _redraw(v, self.rng) for k, v in call.kwargs.items()}
+            if not any(new for _, new in [*args, *kwargs.values()]):
+                continue
+            probe = self._call(function, tuple(a for a, _ in args), {k: v for k, (v, _) in kwargs.items()})
+            if probe is not None:
+                made.append(probe)
+        return made
+
+    def _call(self, function: str, args: tuple, kwargs: dict) -> Call | None:
+        try:
+            fn = self.namespace[function]
+        except KeyError:
+            return None
+        if not callable(fn) or self.session is None:
+            return None
+        before = len(self.session.calls)
+        self.session.recording, self.session.cell = True, "(probe)"
+        try:
+            fn(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+        except Exception:  # noqa: BLE001 - the call is recorded with its exception
+            pass
+        finally:
+            self.session.recording = False
+        new = self.session.calls[before:]
+        del self.session.calls[before:]
+        return new[0] if len(new) == 1 else None

@@ -4,14 +4,15 @@ A submission holds known wrong implementations (``mistaken``: function -> the en
 or a relation of function ``f`` is true when ``f`` is mistaken and the name is one its entry accepts (the
 catalogued mistake's own name or a declared equivalent; a kept-out mistake's ``accepts``). A line saying ``f``
 is right and fails because of ``d`` is true when ``f`` is not mistaken and ``d`` is; "fix ``d`` first" when
-``d`` is mistaken. Anything else is a false name.
+``d`` is mistaken. A fact about one call (it raised, it did not, its type, an argument changed in place) is
+true of a mistaken function. Anything else is a false name.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autograder.diagnosis.messages import read
+from autograder.diagnosis.messages import FACTS, read
 from autograder.misconceptions import Alternative, KeptOut, Misconception, function_of
 
 
@@ -55,6 +56,8 @@ def judge(student: str, result: dict, batch: dict[str, Misconception | KeptOut |
 
 
 def _true(kind: str, function: str, what: tuple[str, ...], mistaken: dict[str, str], batch: dict) -> bool:
+    if kind == "relation" and what[0].split("(")[0] in FACTS:   # what a call did: true of a mistaken function
+        return function in mistaken
     if kind in ("mistake", "relation"):
         return function in mistaken and what[0] in accepted(batch[mistaken[function]])
     if kind == "not own":

@@ -42,12 +42,16 @@ QUESTIONS = {
     "argument ignored": "is your result what a correct version returns for {arg}={default}: is `{arg}` used?",
     "pair swapped": "is your result what a correct version returns with the two entries of `{arg}` swapped?",
     "pair first": "is your result what a correct version returns when the first entry of `{arg}` is used for both?",
+    "argument negated": "is your result what a correct version returns for `{arg}` with the opposite sign?",
+    "argument reversed": "is your result what a correct version returns for `{arg}` in reverse order?",
     "arguments swapped": "is your result what a correct version returns with `{arg}` and `{other}` swapped?",
     "type": "your values are right, but is your result a {got} where a {want} is expected?",
     "raises": "did your function raise {error} on {example}, where a correct version returns a value?",
     "no error": "did your function return a value on {example}, where a correct version raises {error}?",
     "changes argument": "does your function change the caller's `{arg}` in place?",
 }
+#: findings that report what one call did (observed, not inferred)
+FACTS = ("type", "raises", "no error", "changes argument")
 #: the fields that tell two findings of one kind apart in the mutation run's bookkeeping
 KEY_FIELDS = ("arg", "args", "which", "how", "axes", "what", "other")
 

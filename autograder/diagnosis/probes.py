@@ -1,5 +1,6 @@
 """More evidence when the recorded calls are few: the student's function called again, in the sandbox, on the
-recorded arguments with every array redrawn at random (same shape, same kind of numbers).
+recorded arguments with every array redrawn at random (same shape, same kind of numbers) and every size a
+little larger. Only calls whose arguments are plain data are varied (no models, no data loaders).
 
 Two mistakes (or a mistake and a relation) can agree on the one call a failing test made before it stopped; on
 random inputs of the same shapes they rarely do.
@@ -8,18 +9,24 @@ random inputs of the same shapes they rarely do.
 from __future__ import annotations
 
 import copy
+import time
 from typing import Any
 
 import numpy as np
 
 from autograder.diagnosis.calls import Call
 
-#: probes per function, and the largest array (entries) a probe redraws
-PROBES, MAX_ENTRIES = 3, 10_000
+#: probes per function (the recorded calls taken in turn), and the largest array (entries) a probe redraws
+PROBES, MAX_ENTRIES = 4, 10_000
 
 
 def _redraw(x: Any, rng: np.random.Generator) -> tuple[Any, bool]:
-    """``x`` with new random numbers (True) or as it is (False): arrays, tensors, lists of lists of numbers."""
+    """``x`` with new random numbers (True) or as it is (False): arrays, tensors, lists of lists of numbers;
+    an int moves a little (see :func:`_resize`), a tuple of ints entry by entry."""
+    if _is_int(x):
+        return _resize(x, rng), True
+    if isinstance(x, tuple) and x and all(_is_int(v) for v in x):
+        return tuple(_resize(v, rng) for v in x), True
     if isinstance(x, np.ndarray) and x.dtype.kind in "iuf" and 1 < x.size <= MAX_ENTRIES:
         if x.dtype.kind == "f":
             return rng.standard_normal(x.shape).astype(x.dtype), True
@@ -34,6 +41,25 @@ def _redraw(x: Any, rng: np.random.Generator) -> tuple[Any, bool]:
             ints = all(isinstance(v, int) for v in flat)
             return [[int(rng.integers(-9, 10)) if ints else float(rng.standard_normal()) for _ in r] for r in x], True
     return x, False
+
+
+def _resize(v: int, rng: np.random.Generator) -> int:
+    """A size, stride or padding moved a little: -1 to +2 from 2 up (a stride of 2 may become 1), 0 to +2
+    below (0 and 1 stay valid paddings and sizes)."""
+    return type(v)(v + int(rng.integers(-1 if v >= 2 else 0, 3)))
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
+
+
+def _plain(x: Any, depth: int = 0) -> bool:
+    """Data a probe may vary without running anything costly: numbers, strings, arrays, containers of them."""
+    if x is None or isinstance(x, (bool, int, float, str, np.number, np.ndarray)) or _is_tensor(x):
+        return True
+    if isinstance(x, (list, tuple)) and depth < 3:
+        return all(_plain(v, depth + 1) for v in x)
+    return False
 
 
 def _is_tensor(x: Any) -> bool:
@@ -59,9 +85,8 @@ class Prober:
 
     def _probe(self, function: str, recorded: list[Call]) -> list[Call]:
         made: list[Call] = []
-        for call in [c for c in recorded if c.error is None]:
-            if len(made) >= PROBES:
-                break
+        plain = [c for c in recorded if c.error is None and all(_plain(a) for a in [*c.args, *c.kwargs.values()])]
+        for call in (plain * PROBES)[:PROBES]:
             args = [_redraw(a, self.rng) for a in call.args]
             kwargs = {k: _redraw(v, self.rng) for k, v in call.kwargs.items()}
             if not any(new for _, new in [*args, *kwargs.values()]):
@@ -70,6 +95,12 @@ class Prober:
             if probe is not None:
                 made.append(probe)
         return made
+
+    def seconds(self, function: str, call: Call) -> float | None:
+        """How long the student's function takes on ``call``'s arguments, in the sandbox (None if it failed)."""
+        start = time.perf_counter()
+        again = self._call(function, call.args, call.kwargs)
+        return time.perf_counter() - start if again is not None and again.error is None else None
 
     def _call(self, function: str, args: tuple, kwargs: dict) -> Call | None:
         try:

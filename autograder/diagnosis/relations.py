@@ -46,9 +46,9 @@ class Relations:
     """The recorded calls of one function next to what its trusted solution gives on the same arguments."""
 
     def __init__(self, calls: list[Call], correct: Callable, seconds: float = 5.0) -> None:
-        self.calls, self.correct = calls, correct
-        self.deadline = time.monotonic() + seconds
-        self.ref = [self._run(c.args, c.kwargs, c) for c in calls]
+        self.calls, self.correct, self.seconds = calls, correct, seconds
+        self.deadline = 0.0
+        self.ref: list[tuple[Any, str | None, tuple]] = []
         try:
             self.signature: inspect.Signature | None = inspect.signature(correct)
         except (TypeError, ValueError):
@@ -62,7 +62,9 @@ class Relations:
     def find(self) -> list[Finding]:
         """The findings that explain every call: facts when the values agree, else the relations (a missing
         check comes along as a fact)."""
+        self.deadline = time.monotonic() + self.seconds
         try:
+            self.ref = [self._run(c.args, c.kwargs, c) for c in self.calls]
             facts = self._facts()
             if facts is not None:
                 return facts

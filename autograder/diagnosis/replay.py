@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -63,22 +64,21 @@ def reproduces(fn: Callable, calls: list[Call], exact: bool = False) -> bool:
 
 def set_threads(n: int) -> None:
     """As many torch threads as the sandbox used for the call, so a replayed training run gives the same numbers."""
-    import torch
-
-    if torch.get_num_threads() != n:
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.get_num_threads() != n:
         torch.set_num_threads(max(1, min(int(n), 64)))
 
 
 @contextlib.contextmanager
 def threads_kept():
     """Restore the grader's torch thread count after replays changed it."""
-    import torch
-
-    n = torch.get_num_threads()
+    torch = sys.modules.get("torch")
+    n = torch.get_num_threads() if torch is not None else None
     try:
         yield
     finally:
-        torch.set_num_threads(n)
+        if n is not None:
+            torch.set_num_threads(n)
 
 
 def outcome(fn: Callable, args: tuple, kwargs: dict, threads: int | None = None) -> tuple[Any, str | None, tuple]:

@@ -32,13 +32,16 @@ def _array(x: Any) -> np.ndarray | None:
         return x
     if type(x).__module__.startswith("torch") and hasattr(x, "detach"):
         return x.detach().numpy()
-    if isinstance(x, (list, tuple)) and x and all(isinstance(r, (list, tuple)) for r in x):
+    if isinstance(x, list) and x and (all(isinstance(r, list) for r in x) or all(_number(v) for v in x)):
         try:
-            a = np.asarray(x, dtype=np.float64)
+            return np.asarray(x, dtype=np.float64)
         except (TypeError, ValueError):
             return None
-        return a if a.ndim >= 2 else None
     return None
+
+
+def _number(x: Any) -> bool:
+    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_))
 
 
 def _integer(x: Any) -> bool:
@@ -127,7 +130,7 @@ def _divided_by_size(position: int | str, axis: int | None) -> Callable:
         arg = call.kwargs.get(position) if isinstance(position, str) else \
             (call.args[position] if position < len(call.args) else None)
         a, x = _array(value), _array(arg) if not isinstance(arg, np.ndarray) else arg
-        if a is None or x is None or x.size < 2 or (axis is not None and (x.ndim <= axis or x.shape[axis] < 2)):
+        if a is None or x is None or x.size < 2 or (axis is not None and (x.ndim < 2 or x.shape[axis] < 2)):
             return None
         return a / (x.size if axis is None else x.shape[axis])
     return apply
@@ -211,6 +214,13 @@ def _pair(f: Callable) -> Callable:
     return g
 
 
+def _reversed_sequence(x: Any) -> Any:
+    """A list (or tuple) of several items in reverse order (a pair of ints is a pair: see "pair swapped")."""
+    if isinstance(x, (list, tuple)) and len(x) > 1 and not (len(x) == 2 and all(_integer(v) for v in x)):
+        return type(x)(reversed(x))
+    return None
+
+
 def _swapped(p: str, q: str) -> Callable:
     def apply(arguments: dict) -> dict | None:
         if p not in arguments or q not in arguments:
@@ -248,6 +258,9 @@ def argument_transforms(arrays: list[str], lengths: set[int], defaults: dict[str
     for name in [*defaults, *positional]:
         ts.append(Transform("pair swapped", _with(name, _pair(lambda x: (x[1], x[0]))), (("arg", name),), True))
         ts.append(Transform("pair first", _with(name, _pair(lambda x: (x[0], x[0]))), (("arg", name),), True))
+        ts.append(Transform("argument negated", _with(name, lambda x: -x if _integer(x) and x else None),
+                            (("arg", name),), True))
+        ts.append(Transform("argument reversed", _with(name, _reversed_sequence), (("arg", name),), True))
     for p, q in itertools.combinations(positional, 2):
         ts.append(Transform("arguments swapped", _swapped(p, q), (("arg", p), ("other", q)), True))
     return ts

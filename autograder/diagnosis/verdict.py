@@ -3,9 +3,11 @@
 1. A correct version of ``f`` (the source notebook's solution, the catalogue's alternatives), run on the
    recorded arguments with the student's other functions, reproduces every recorded outcome, types included:
    ``f`` is right, and the failure comes from a function it calls or its test compares with, which failed too
-   -> "not own" (unless a catalogued mistake seen only in time, a slow loop, explains a failed speed test).
+   -> "not own" (unless a catalogued mistake seen only in time, a slow loop, explains a failed speed test and
+   the student's function, timed again, is as slow as it and far slower than a correct version).
 2. Else the catalogued mistakes of ``f`` that reproduce every outcome (types included when a correct version
-   reproduces the values), and also the outcomes of a few probe calls (:mod:`.probes`) -> "named".
+   reproduces the values), and also the outcomes of a few probe calls (:mod:`.probes`) -> "named", when that
+   is one mistake (or mistakes declared equivalent): two different ones would make one of the names false.
 3. Else, when a function ``f``'s solution calls fails its own tests -> "fix first" (comparing ``f`` with a
    correct result would mix the two mistakes up).
 4. Else general relations to the solution's results on the same calls and the probes (trusted code)
@@ -14,6 +16,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from autograder.diagnosis import messages
@@ -21,11 +24,13 @@ from autograder.diagnosis.calls import Call, evidence
 from autograder.diagnosis.probes import Prober
 from autograder.diagnosis.reference import Reference
 from autograder.diagnosis.relations import Finding, Relations
-from autograder.diagnosis.replay import build, reproduces, threads_kept
+from autograder.diagnosis.replay import build, outcome, reproduces, threads_kept
 from autograder.misconceptions import Alternative, Misconception
 
 #: seconds the relations of one function may take (replays of the solution on changed arguments)
 RELATION_SECONDS = 5.0
+#: a mistake seen only in time is named when the student's function is this many times slower than a correct one
+SLOWER = 5.0
 
 
 @dataclass
@@ -74,7 +79,7 @@ class Diagnosis:
         correct = self._correct(function, mine)
         if correct == "exactly":
             slow = [m for m in self._mistakes(function, "time") if set(m.cells) & self.failed.get(function, set())
-                    and self._explains(m.code(), function, mine)]
+                    and self._explains(m.code(), function, mine) and self._slow(m, mine)]
             return Verdict("named", mistakes=slow) if slow else self._not_own(function)
         # a mistake that returns the right values can only be told from a correct version by their types
         named = [m for m in self._mistakes(function, "results")
@@ -84,8 +89,8 @@ class Diagnosis:
         more = mine + self._probes(function, mine) if named else mine
         named = [m for m in named if more is mine or self._explains(m.code(), function, more,
                                                                       exact=correct == "as data")]
-        if named:
-            return Verdict("named", mistakes=named)
+        if named and all(n.name in m.equivalent for m in named for n in named if n is not m):
+            return Verdict("named", mistakes=named)   # one mistake, or several that behave alike
         culprits = self._culprits(function, self.reference.uses(function) if self.reference else [])
         if culprits:
             return Verdict("fix first", culprits=culprits)
@@ -95,6 +100,25 @@ class Diagnosis:
         more = mine + self._probes(function, mine)
         findings = Relations(more, trusted, RELATION_SECONDS).find()
         return Verdict("relations", findings=findings) if findings else Verdict("unknown")
+
+    def _slow(self, mistake: Misconception, calls: list[Call]) -> bool:
+        """The student's function is as slow as ``mistake`` and far slower than a correct version, timed now on a
+        call of the failed speed test (so a busy machine slows all three alike)."""
+        call = next((c for c in calls if c.cell in mistake.cells and c.error is None), None)
+        correct = self.reference.solution(mistake.function) if self.reference else None
+        if call is None or correct is None or self.prober is None:
+            return False
+        student = self.prober.seconds(mistake.function, call)
+        if student is None:
+            return False
+        times = {}
+        for label, code in (("correct", correct), ("mistake", mistake.code())):
+            fn = build(code, mistake.function, self.namespace, f"timing of {mistake.function}")
+            start = time.perf_counter()
+            if fn is None or outcome(fn, call.args, call.kwargs, call.threads)[1] is not None:
+                return False
+            times[label] = time.perf_counter() - start
+        return student >= SLOWER * times["correct"] and student * 3 >= times["mistake"]
 
     def _mistakes(self, function: str, seen_in: str) -> list[Misconception]:
         return [m for m in self.mistakes if m.function == function and m.seen_in == seen_in]

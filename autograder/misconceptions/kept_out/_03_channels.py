@@ -91,22 +91,22 @@ def conv_output_shape(in_shape, out_channels, k, padding=0, stride=1, dilation=1
         raise ValueError("the kernel does not fit")
     return (int(out_channels), int(H + 2 * ph - eh + 1), int(W + 2 * pw - ew + 1))
 ''', ("argument ignored(stride)",)),
-    K("conv_output_shape", "returns a list", '''
+    K("conv_output_shape", "kernel pair read as (cols, rows)", '''
 def conv_output_shape(in_shape, out_channels, k, padding=0, stride=1, dilation=1):
     if len(in_shape) != 3 or not all(isinstance(v, (int, np.integer)) and v >= 1 for v in in_shape):
         raise ValueError("in_shape must be three positive ints")
     if not isinstance(out_channels, (int, np.integer)) or out_channels < 1:
         raise ValueError("out_channels must be a positive int")
     _, H, W = in_shape
-    kh, kw = as_pair(k, "k", 1)
+    kw, kh = as_pair(k, "k", 1)
     ph, pw = as_pair(padding, "padding", 0)
     sh, sw = as_pair(stride, "stride", 1)
     dh, dw = as_pair(dilation, "dilation", 1)
     eh, ew = dh * (kh - 1) + 1, dw * (kw - 1) + 1
     if eh > H + 2 * ph or ew > W + 2 * pw:
         raise ValueError("the kernel does not fit")
-    return [int(out_channels), (H + 2 * ph - eh) // sh + 1, (W + 2 * pw - ew) // sw + 1]
-''', ("type",)),
+    return (int(out_channels), (H + 2 * ph - eh) // sh + 1, (W + 2 * pw - ew) // sw + 1)
+''', ("pair swapped(k)", "pair arguments: rows and cols mixed up")),
     # corr1d
     K("corr1d", "np.correlate with the arguments swapped", '''
 def corr1d(x, k):
@@ -123,7 +123,7 @@ def corr1d(x, k):
     if x.ndim != 1 or k.ndim != 1 or not 1 <= k.size <= x.size:
         raise ValueError("1-D x and k with 1 <= len(k) <= len(x) expected")
     return np.array([np.mean(x[i:i + k.size] * k) for i in range(x.size - k.size + 1)])
-''', ("divided by size(k)", "divided by length(k)")),
+''', ("divided by size(k)", "scaled")),
     # corr3d
     K("corr3d", "einsum output axes in the order (H', D', W')", '''
 def corr3d(X, K):
@@ -192,5 +192,5 @@ def to_nchw(X):
     if X.ndim != 4:
         raise ValueError("4-D input expected")
     return np.ascontiguousarray(np.moveaxis(X, 1, 3))
-''', ("axes order",)),
+''', ("axes order", "inverse permutation")),
 ]

@@ -124,6 +124,57 @@ def test_mistake_is_caught_and_named_by_cnn_grade(mutation_runs, assignment, ind
     row = result.mistakes[index]
     assert row.caught, f"{mistake.name!r} earns full marks on {mistake.function}'s tests ({row.status})"
     assert row.named, f"{mistake.name!r} is not named in the feedback: {row.detail}"
+    assert not row.false, f"{mistake.name!r} gets false names: {[str(n) for n in row.false]}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("assignment", "index", "mistake"), KEPT_CASES,
+                         ids=[f"{a}:{m.function}:{m.name}" for a, _, m in KEPT_CASES])
+def test_kept_out_mistake_is_caught_and_never_named_falsely(mutation_runs, assignment, index, mistake):
+    """A mistake the diagnosis has never seen loses points, and no feedback line about it is false."""
+    row = mutation_runs(assignment).kept_out[index]
+    assert row.caught, f"{mistake.name!r} earns full marks on {mistake.function}'s tests ({row.status})"
+    assert not row.false, f"{mistake.name!r} gets false names: {[str(n) for n in row.false]}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", assignments())
+def test_no_false_name_in_any_feedback_of_the_mutation_run(mutation_runs, assignment):
+    """Over every submission the run graded (honest, mistakes, alternatives): no name given falsely."""
+    false = mutation_runs(assignment).false_names
+    assert not false, "\n".join(f"{n.student}: {n}" for n in false)
+
+
+@pytest.mark.slow
+def test_half_of_the_kept_out_mistakes_are_named(mutation_runs):
+    rows = [r for a in assignments() for r in mutation_runs(a).kept_out]
+    named = sum(r.named for r in rows)
+    assert rows and 2 * named >= len(rows), f"{named} of {len(rows)} kept-out mistakes named"
+
+
+ISSUE_CASES = {  # issue 18: wrong dependencies whose failures were blamed on the right functions that use them
+    "01_convolution": ("corr2d", ["convolution formula (kernel flipped by its indices)",
+                                  "kernel transposed (K.T: rows of K along the columns)",
+                                  "window averaged instead of summed", "integer output array (values truncated)"],
+                       {"conv2d_flipped", "corr2d_fast"}),
+    "02_padding_stride": ("conv_output_size", ["without the +1 (and a check that the result is not negative)",
+                                               "pads once (n + p)"], {"corr2d_general"}),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", sorted(ISSUE_CASES))
+def test_the_issues_cases_point_to_the_wrong_function(mutation_runs, assignment):
+    """The functions built on (or compared with) the wrong one are told it is not their mistake, and which it is."""
+    wrong, names, users = ISSUE_CASES[assignment]
+    rows = {r.name: r for r in mutation_runs(assignment).kept_out}
+    for name in names:
+        row = rows[name]
+        about_users = [n for n in row.names if n.function in users]
+        assert about_users, f"{name!r}: nothing said on the tests of {sorted(users)}"
+        assert all(n.kind in ("not own", "fix first") and n.what == (wrong,) for n in about_users), \
+            f"{name!r}: {[str(n) for n in about_users]}"
+        assert not row.false, f"{name!r}: {[str(n) for n in row.false]}"
 
 
 @pytest.mark.slow

@@ -3,21 +3,26 @@ recorded arguments with every array redrawn at random (same shape, same kind of 
 little larger. Only calls whose arguments are plain data are varied (no models, no data loaders).
 
 Two mistakes (or a mistake and a relation) can agree on the one call a failing test made before it stopped; on
-random inputs of the same shapes they rarely do.
+random inputs of the same shapes they rarely do, and :meth:`Prober.telling_apart` looks for inputs where they
+do not.
 """
 
 from __future__ import annotations
 
 import copy
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from autograder.diagnosis.calls import Call
+from autograder.diagnosis.compare import same
+from autograder.diagnosis.replay import outcome
 
-#: probes per function (the recorded calls taken in turn), and the largest array (entries) a probe redraws
-PROBES, MAX_ENTRIES = 4, 10_000
+#: probes per function (the recorded calls taken in turn), variations tried to tell candidates apart, and the
+#: largest array (entries) a probe redraws
+PROBES, TRIES, MAX_ENTRIES = 4, 16, 10_000
 
 
 def _redraw(x: Any, rng: np.random.Generator) -> tuple[Any, bool]:
@@ -62,6 +67,12 @@ def _plain(x: Any, depth: int = 0) -> bool:
     return False
 
 
+def _agree(outcomes: list[tuple]) -> bool:
+    """The same exception, or the same value, from every implementation."""
+    (value, error, _), rest = outcomes[0], outcomes[1:]
+    return all(e == error and (error is not None or same(v, value)) for v, e, _ in rest)
+
+
 def _is_tensor(x: Any) -> bool:
     import sys
 
@@ -85,16 +96,34 @@ class Prober:
 
     def _probe(self, function: str, recorded: list[Call]) -> list[Call]:
         made: list[Call] = []
-        plain = [c for c in recorded if c.error is None and all(_plain(a) for a in [*c.args, *c.kwargs.values()])]
-        for call in (plain * PROBES)[:PROBES]:
-            args = [_redraw(a, self.rng) for a in call.args]
-            kwargs = {k: _redraw(v, self.rng) for k, v in call.kwargs.items()}
-            if not any(new for _, new in [*args, *kwargs.values()]):
-                continue
-            probe = self._call(function, tuple(a for a, _ in args), {k: v for k, (v, _) in kwargs.items()})
+        for args, kwargs in self._variations(recorded, PROBES):
+            probe = self._call(function, args, kwargs)
             if probe is not None:
                 made.append(probe)
         return made
+
+    def telling_apart(self, function: str, recorded: list[Call], candidates: list[Callable]) -> list[Call]:
+        """Up to two new calls of ``function`` on variations of the recorded arguments where the ``candidates``
+        (implementations in the grader) disagree: the student's outcome there says which one, if any, it is."""
+        made: list[Call] = []
+        for args, kwargs in self._variations(recorded, TRIES):
+            if _agree([outcome(fn, args, kwargs) for fn in candidates]):
+                continue
+            probe = self._call(function, args, kwargs)
+            if probe is not None:
+                made.append(probe)
+            if len(made) == 2:
+                break
+        return made
+
+    def _variations(self, recorded: list[Call], n: int):
+        """``n`` (args, kwargs) made from the recorded calls in turn, each with its plain data redrawn."""
+        plain = [c for c in recorded if c.error is None and all(_plain(a) for a in [*c.args, *c.kwargs.values()])]
+        for call in (plain * n)[:n]:
+            args = [_redraw(a, self.rng) for a in call.args]
+            kwargs = {k: _redraw(v, self.rng) for k, v in call.kwargs.items()}
+            if any(new for _, new in [*args, *kwargs.values()]):
+                yield tuple(a for a, _ in args), {k: v for k, (v, _) in kwargs.items()}
 
     def seconds(self, function: str, call: Call) -> float | None:
         """How long the student's function takes on ``call``'s arguments, in the sandbox (None if it failed)."""

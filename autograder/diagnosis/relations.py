@@ -54,6 +54,11 @@ class Relations:
         except (TypeError, ValueError):
             self.signature = None
 
+    def applicable(self) -> bool:
+        """Some call returned what relations compare: an array, a number, a tuple of numbers (not a model, a
+        dict of histories or a list of rows: running the solution again would cost much and say little)."""
+        return any(c.error is None and _comparable(c.value) for c in self.calls)
+
     def _run(self, args: tuple, kwargs: dict, call: Call) -> tuple[Any, str | None, tuple]:
         if time.monotonic() > self.deadline:
             raise _Deadline
@@ -210,6 +215,12 @@ class Relations:
     def _show(self, call: Call) -> str:
         parts = [_short(a) for a in call.args] + [f"{k}={_short(v)}" for k, v in call.kwargs.items()]
         return f"{call.function}({', '.join(parts)})"
+
+
+def _comparable(x: Any) -> bool:
+    if _array(x) is not None or isinstance(x, (int, float, np.number)):
+        return True
+    return isinstance(x, tuple) and 0 < len(x) <= 8 and all(isinstance(v, (int, float, np.number)) for v in x)
 
 
 def _short(x: Any) -> str:

@@ -86,9 +86,13 @@ class Diagnosis:
                  if self._explains(m.code(), function, mine, exact=correct == "as data")]
         if all(c.error is not None for c in mine):   # an exception alone is weak evidence
             return Verdict("named", mistakes=named) if len(named) == 1 else Verdict("unknown")
+        exact = correct == "as data"
         more = mine + self._probes(function, mine) if named else mine
-        named = [m for m in named if more is mine or self._explains(m.code(), function, more,
-                                                                      exact=correct == "as data")]
+        named = [m for m in named if more is mine or self._explains(m.code(), function, more, exact)]
+        if len(named) > 1 and self.prober is not None:   # look for inputs on which they differ
+            built = [build(m.code(), function, self.namespace, f"replay of {function}") for m in named]
+            apart = self.prober.telling_apart(function, mine, [fn for fn in built if fn is not None])
+            named = [m for m in named if not apart or self._explains(m.code(), function, apart, exact)]
         if named and all(n.name in m.equivalent for m in named for n in named if n is not m):
             return Verdict("named", mistakes=named)   # one mistake, or several that behave alike
         culprits = self._culprits(function, self.reference.uses(function) if self.reference else [])
@@ -97,8 +101,9 @@ class Diagnosis:
         trusted = self.reference.trusted(function) if self.reference else None
         if trusted is None:
             return Verdict("unknown")
-        more = mine + self._probes(function, mine)
-        findings = Relations(more, trusted, RELATION_SECONDS).find()
+        if not Relations(mine, trusted).applicable():
+            return Verdict("unknown")
+        findings = Relations(mine + self._probes(function, mine), trusted, RELATION_SECONDS).find()
         return Verdict("relations", findings=findings) if findings else Verdict("unknown")
 
     def _slow(self, mistake: Misconception, calls: list[Call]) -> bool:

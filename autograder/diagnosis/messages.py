@@ -103,7 +103,9 @@ def _pattern(template: str) -> re.Pattern:
     return re.compile(regex + "$")
 
 
-_PATTERNS = {k: _pattern(v) for k, v in QUESTIONS.items()}
+#: the most specific question first: "for `dy` with the opposite sign?" is "argument negated", not the
+#: "argument changed" whose {how} would match anything
+_PATTERNS = {k: _pattern(v) for k, v in sorted(QUESTIONS.items(), key=lambda kv: -len(re.sub(r"\{\w+\}", "", kv[1])))}
 _QUESTION = re.compile(r"^Question about your `(\w+)`: (.*)$")
 _NOT_OWN = re.compile(r"^Not `(\w+)`'s own mistake: (.*)$")
 _FIX_FIRST = re.compile(r"^Fix (.*?) first: .*? a correct `(\w+)` relies")

@@ -32,6 +32,8 @@ def _redraw(x: Any, rng: np.random.Generator) -> tuple[Any, bool]:
         return _resize(x, rng), True
     if isinstance(x, tuple) and x and all(_is_int(v) for v in x):
         return tuple(_resize(v, rng) for v in x), True
+    if isinstance(x, list) and x and all(isinstance(t, tuple) and t and all(_is_int(v) for v in t) for t in x):
+        return [tuple(_resize(v, rng) for v in t) for t in x], True      # e.g. layers [(k, s, d), ...]
     if isinstance(x, np.ndarray) and x.dtype.kind in "iuf" and 1 < x.size <= MAX_ENTRIES:
         if x.dtype.kind == "f":
             return rng.standard_normal(x.shape).astype(x.dtype), True

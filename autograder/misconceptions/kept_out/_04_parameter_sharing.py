@@ -26,7 +26,7 @@ def fc_params(in_shape, out_shape, bias=True):
         return [positive_int(size, f"{name}[{axis}]") for axis, size in enumerate(shape)]
     n_in = int(np.prod(units(in_shape, "in_shape")))
     return (n_in + int(bool(bias))) * units(out_shape, "out_shape")[-1]
-''', ()),
+''', ("only output channels counted",)),
     # local_params
     K("local_params", "first entry of a kernel_size pair used for both", '''
 def local_params(in_channels, kernel_size, out_shape, bias=True):
@@ -36,7 +36,7 @@ def local_params(in_channels, kernel_size, out_shape, bias=True):
         raise ValueError("out_shape must be (H_out, W_out, C_out)")
     h, w, c_out = (positive_int(v, "out_shape") for v in out_shape)
     return (c_in * kh * kh + int(bool(bias))) * h * w * c_out
-''', ("pair first(kernel_size)",)),
+''', ("pair first(kernel_size)", "square kernel assumed")),
     # conv_params
     K("conv_params", "in and out channels swapped", '''
 def conv_params(in_channels, out_channels, kernel_size, bias=True):
@@ -44,7 +44,7 @@ def conv_params(in_channels, out_channels, kernel_size, bias=True):
     c_out = positive_int(out_channels, "out_channels")
     kh, kw = int_pair(kernel_size, "kernel_size")
     return c_in * (c_out * kh * kw + int(bool(bias)))
-''', ("arguments swapped(in_channels, out_channels)",)),
+''', ("arguments swapped(in_channels, out_channels)", "one bias per input channel")),
     K("conv_params", "bias counted per weight", '''
 def conv_params(in_channels, out_channels, kernel_size, bias=True):
     c_in = positive_int(in_channels, "in_channels")

@@ -44,14 +44,16 @@ def layer_shapes(model, input_shape):
         model.train(was_training)
     return rows
 ''', ()),
-    K("alexnet", "no local response normalisation", '''
+    K("alexnet", "ReLU missing after the third conv", '''
 def alexnet(num_classes=1000):
     if not isinstance(num_classes, (int, np.integer)) or isinstance(num_classes, bool) or num_classes < 1:
         raise ValueError("num_classes must be a positive int")
     return nn.Sequential(
-        nn.Conv2d(3, 96, kernel_size=11, stride=4), nn.ReLU(), nn.MaxPool2d(3, 2),
-        nn.Conv2d(96, 256, kernel_size=5, padding=2), nn.ReLU(), nn.MaxPool2d(3, 2),
-        nn.Conv2d(256, 384, kernel_size=3, padding=1), nn.ReLU(),
+        nn.Conv2d(3, 96, kernel_size=11, stride=4), nn.ReLU(),
+        nn.LocalResponseNorm(5, alpha=1e-4, beta=0.75, k=2.0), nn.MaxPool2d(3, 2),
+        nn.Conv2d(96, 256, kernel_size=5, padding=2), nn.ReLU(),
+        nn.LocalResponseNorm(5, alpha=1e-4, beta=0.75, k=2.0), nn.MaxPool2d(3, 2),
+        nn.Conv2d(256, 384, kernel_size=3, padding=1),
         nn.Conv2d(384, 384, kernel_size=3, padding=1), nn.ReLU(),
         nn.Conv2d(384, 256, kernel_size=3, padding=1), nn.ReLU(),
         nn.MaxPool2d(3, 2), nn.Flatten(),

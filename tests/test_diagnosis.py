@@ -35,6 +35,7 @@ def conv2d_flipped(X, K):
 def _patient(monkeypatch):
     """A busy machine must not cut the relations short in these tests."""
     monkeypatch.setattr("autograder.diagnosis.verdict.RELATION_SECONDS", 60.0)
+    monkeypatch.setattr("autograder.diagnosis.verdict.ALL_RELATION_SECONDS", 120.0)
 
 
 def _define(code: str, name: str, **names):

@@ -27,8 +27,9 @@ from autograder.diagnosis.relations import Finding, Relations
 from autograder.diagnosis.replay import build, outcome, reproduces, threads_kept
 from autograder.misconceptions import Alternative, Misconception
 
-#: seconds the relations of one function may take (replays of the solution on changed arguments)
-RELATION_SECONDS = 5.0
+#: seconds the relations of one function, and of all functions of one submission, may take (replays of the
+#: solution on changed arguments)
+RELATION_SECONDS, ALL_RELATION_SECONDS = 5.0, 20.0
 #: a mistake seen only in time is named when the student's function is this many times slower than a correct one
 SLOWER = 5.0
 
@@ -63,6 +64,7 @@ class Diagnosis:
         self.prober = prober
         self.verdicts: dict[str, Verdict] = {}
         self.pending: set[str] = set()
+        self.relations_left = ALL_RELATION_SECONDS
 
     def verdict(self, function: str) -> Verdict:
         if function not in self.verdicts:
@@ -103,7 +105,9 @@ class Diagnosis:
             return Verdict("unknown")
         if not Relations(mine, trusted).applicable():
             return Verdict("unknown")
-        findings = Relations(mine + self._probes(function, mine), trusted, RELATION_SECONDS).find()
+        start, seconds = time.monotonic(), min(RELATION_SECONDS, self.relations_left)
+        findings = Relations(mine + self._probes(function, mine), trusted, seconds).find() if seconds > 0 else []
+        self.relations_left -= time.monotonic() - start
         return Verdict("relations", findings=findings) if findings else Verdict("unknown")
 
     def _slow(self, mistake: Misconception, calls: list[Call]) -> bool:

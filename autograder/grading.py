@@ -352,7 +352,7 @@ def grade_notebook(source_path: Path, submission_path: Path, limits: Limits | No
         t_diag = time.perf_counter()
         result.timings["tests"] = t_diag - t_tests
         if ready and session is not None and run.sandbox is not None and run.sandbox.alive():
-            _diagnose(result, session, ns, assignment or source_path.parent.name)
+            _diagnose(result, session, ns, assignment or source_path.parent.name, source)
         result.timings["diagnose"] = time.perf_counter() - t_diag
         if ready and run.sandbox is not None and run.sandbox.alive():
             try:
@@ -385,31 +385,23 @@ def _unanswered(cell) -> bool:
         return False
 
 
-def _diagnose(result: NotebookResult, session: Session, ns: dict, assignment: str) -> None:
-    """Add 'likely mistake' lines to failed tests whose function's behaviour matches a catalogued mistake."""
-    from autograder.diagnose import name_mistakes
-    from autograder.misconceptions import catalogue, function_of
+def _diagnose(result: NotebookResult, session: Session, ns: dict, assignment: str, source=None) -> None:
+    """Add diagnosis lines to failed tests (see :mod:`autograder.diagnosis`): the mistake, a question about the
+    result, or the function the failure comes from."""
+    from autograder.diagnosis import explain
 
-    try:
-        entries = catalogue(assignment)
-    except Exception:  # noqa: BLE001 - a broken catalogue must not break grading
+    failed = [t.grade_id for t in result.tests if t.passed is False]
+    if not failed:
         return
     session.recording = False
     try:
-        functions = {m.function for m in entries}
-        for function in sorted(functions):
-            failed = [t for t in result.tests
-                      if t.passed is False and function_of(t.grade_id, functions) == function]
-            if not failed:
-                continue
-            try:
-                named = name_mistakes(function, session.calls, entries, ns, {t.grade_id for t in failed})
-            except SandboxLost:
-                return
-            if named:
-                hint = "Likely mistake: " + " / ".join(m.message for m in named[:2])
-                for t in failed:
-                    t.message = f"{t.message}\n{hint}" if t.message else hint
+        lines = explain(failed, session.calls, ns, assignment, source, session)
+    except SandboxLost:
+        return
+    except Exception:  # noqa: BLE001 - a broken catalogue must not break grading
+        return
     finally:
         session.recording = True
-
+    for t in result.tests:
+        for line in lines.get(t.grade_id, []):
+            t.message = f"{t.message}\n{line}" if t.message else line

@@ -102,7 +102,7 @@ class Session:
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
-        self.calls: list = []          # autograder.diagnose.Call, for calls to named student functions
+        self.calls: list = []          # autograder.diagnosis.calls.Call, for calls to named student functions
         self.recording = True
         self.cell: str | None = None   # grade id of the test cell running now
 
@@ -170,7 +170,7 @@ class Session:
             payload["grad"] = bool(torch.is_grad_enabled())
         if not (name and self.recording) or len(self.calls) > 2000:
             return self._call(target, args, kwargs, payload)
-        from autograder.diagnose import Call
+        from autograder.diagnosis.calls import Call
 
         try:
             saved = copy.deepcopy((args, kwargs))

@@ -101,7 +101,7 @@ def conv2d_flipped(X, K):
       "corr2d_fast still loops over every output pixel in Python: use sliding_window_view and one einsum.", '''
 def corr2d_fast(X, K):
     return corr2d(X, K)
-'''),
+''', cells=("test_corr2d_fast_speed",), seen_in="time"),
     M("corr2d_fast", "windows summed without the kernel",
       "you summed the windows without multiplying by the kernel weights.", '''
 def corr2d_fast(X, K):

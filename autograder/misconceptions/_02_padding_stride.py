@@ -101,7 +101,7 @@ def conv_output_size(n, k, padding=0, stride=1, dilation=1):
     if dilation * (k - 1) + 1 > n + 2 * padding:
         raise ValueError("kernel larger than the padded input")
     return (n + 2 * padding - dilation * (k - 1) - 1) // stride
-'''),
+''', equivalent=("one less",)),
     M("conv_output_size", "padding counted once",
       "padding p adds p cells on BOTH sides: the padded size is n + 2p, not n + p.", '''
 def conv_output_size(n, k, padding=0, stride=1, dilation=1):

@@ -32,7 +32,7 @@ def _as_pair(value, name, minimum):
 """
 
 
-def M(function: str, name: str, message: str, source: str) -> Misconception:
+def M(function: str, name: str, message: str, source: str, **more) -> Misconception:
     """A misconception whose source calls the notebook's helpers gets its own copies of them, nested."""
     src = textwrap.dedent(source).strip()
     helpers = []
@@ -44,7 +44,7 @@ def M(function: str, name: str, message: str, source: str) -> Misconception:
         helpers.append(_AS_PAIR)
     head, body = src.split("\n", 1)
     nested = "".join(textwrap.indent(textwrap.dedent(h).strip() + "\n\n", "    ") for h in helpers)
-    return Misconception(function, name, message, head + "\n" + nested + body + "\n")
+    return Misconception(function, name, message, head + "\n" + nested + body + "\n", **more)
 
 
 MISCONCEPTIONS: list[Misconception] = [
@@ -214,7 +214,7 @@ MISCONCEPTIONS: list[Misconception] = [
               for j in range(W):
                   out[:, i, j] = K @ X[:, i, j]
           return out
-      '''),
+      ''', cells=("test_corr2d_1x1_speed",), seen_in="time"),
     M("corr2d_1x1", "reshapes the caller's array in place",
       "Setting X.shape changes the caller's array when it is already float64 (np.asarray does not copy). Use "
       "X.reshape(...), which returns a new view.",

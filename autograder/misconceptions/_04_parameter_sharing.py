@@ -186,13 +186,15 @@ def conv_params(in_channels, out_channels, kernel_size, bias=True):
     return int(out_channels * (in_channels * kh * kw + int(bool(bias))))
 '''),
     # ---------------------------------------------------------------- count_parameters
+    # The test that fails first counts a model with frozen parameters and no buffers: these two count the same
+    # there, so either name is true of the results the tests see (``equivalent``).
     M("count_parameters", "frozen parameters counted",
       "parameters with requires_grad=False are frozen, not trainable: skip them.", '''
 def count_parameters(module):
     if not isinstance(module, torch.nn.Module):
         raise TypeError(f"expected an nn.Module, got {type(module).__name__}")
     return sum(p.numel() for p in module.parameters())
-'''),
+''', equivalent=("state_dict counts buffers",)),
     M("count_parameters", "state_dict counts buffers",
       "state_dict() also holds buffers (BatchNorm's running mean and variance), which are not parameters: "
       "use module.parameters().", '''
@@ -200,7 +202,7 @@ def count_parameters(module):
     if not isinstance(module, torch.nn.Module):
         raise TypeError(f"expected an nn.Module, got {type(module).__name__}")
     return sum(t.numel() for t in module.state_dict().values())
-'''),
+''', equivalent=("frozen parameters counted",)),
     M("count_parameters", "number of tensors instead of numbers",
       "module.parameters() yields tensors: add up p.numel() (the numbers in each), not the count of tensors.", '''
 def count_parameters(module):

@@ -3,7 +3,8 @@
 Each module ``autograder.misconceptions.<assignment>`` (e.g. ``_01_convolution`` for ``01_convolution``)
 defines ``MISCONCEPTIONS``: a list of :class:`Misconception`, and ``ALTERNATIVES``: a list of
 :class:`Alternative`, correct implementations written differently from the reference (vectorised, other loop
-order, other dtype handling) that must earn full marks.
+order, other dtype handling) that must earn full marks. ``kept_out/<assignment>.py`` defines ``KEPT_OUT``: more
+wrong implementations (:class:`KeptOut`) that the diagnosis never sees, to measure how it names the unknown.
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ class Misconception:
     source: str
     #: grade ids of test cells that must lose points; default: every ``test_<function>_*`` cell may.
     cells: tuple[str, ...] = field(default=())
+    #: names of other mistakes of the function that behave the same on what the tests call (either name is true)
+    equivalent: tuple[str, ...] = field(default=())
+    #: "results": the mistake shows in what calls return; "time": only in how long they take (a slow loop), so a
+    #: correct version that reproduces the calls does not clear the function of it (name it on ``cells`` only)
+    seen_in: str = "results"
 
     def code(self) -> str:
         return textwrap.dedent(self.source).strip() + "\n"
@@ -36,6 +42,21 @@ class Alternative:
     function: str
     name: str
     source: str
+
+    def code(self) -> str:
+        return textwrap.dedent(self.source).strip() + "\n"
+
+
+@dataclass(frozen=True)
+class KeptOut:
+    """A wrong implementation kept out of the diagnosis: it only measures how the grader names mistakes it has
+    never seen. ``accepts``: the names that are true of it — catalogued mistakes of the same function (by name)
+    and relations (by id, see ``autograder.diagnosis.messages.rid``); any other name given is a false name."""
+
+    function: str
+    name: str
+    source: str
+    accepts: tuple[str, ...] = ()
 
     def code(self) -> str:
         return textwrap.dedent(self.source).strip() + "\n"
@@ -63,6 +84,17 @@ def catalogue(assignment: str) -> list[Misconception]:
 def alternatives(assignment: str) -> list[Alternative]:
     """The alternative correct implementations kept for ``assignment``."""
     return list(getattr(_module(assignment), "ALTERNATIVES", []))
+
+
+def kept_out(assignment: str) -> list[KeptOut]:
+    """The mistakes of ``assignment`` kept out of the diagnosis (``autograder.misconceptions.kept_out``)."""
+    try:
+        module = importlib.import_module(f"{__name__}.kept_out._{assignment}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"{__name__}.kept_out._{assignment}":
+            return []
+        raise
+    return list(getattr(module, "KEPT_OUT", []))
 
 
 def function_of(grade_id: str, functions) -> str | None:

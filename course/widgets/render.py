@@ -1,4 +1,7 @@
-"""Turning arrays into bytes an ``ipywidgets.Image`` shows, fast enough for live updates."""
+"""Arrays into pictures an ``ipywidgets.Image`` shows, fast enough for live updates: scaling, marking, PNG.
+
+The images themselves (photos, synthetic test images) come from :mod:`course.images`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import numpy as np
 from PIL import Image
 
 
+# ---- values to pixels -----------------------------------------------------------------------------------
 def to_uint8(img: np.ndarray, mode: str = "clip") -> np.ndarray:
     """Map a float image to 0..255: ``clip`` keeps [0, 1]; ``abs`` and ``rescale`` stretch to the range."""
     img = np.asarray(img, dtype=np.float64)
@@ -24,13 +28,109 @@ def to_uint8(img: np.ndarray, mode: str = "clip") -> np.ndarray:
     return (out * 255.0 + 0.5).astype(np.uint8)
 
 
+def display_mode(kernel_sums, otherwise: str = "rescale") -> str:
+    """How a filter's response is shown. If every kernel involved sums to 0 (Sobel, Laplacian, ...), the
+    response is a signed edge map: show its magnitude (``abs``). Otherwise ``otherwise``: ``rescale`` stretches
+    a signed mixture (red minus green) to black..white, ``clip`` shows a blur or sharpening as a photo."""
+    return "abs" if np.all(np.abs(np.asarray(kernel_sums, dtype=float)) < 1e-9) else otherwise
+
+
 def png_bytes(img: np.ndarray, mode: str = "clip") -> bytes:
-    """PNG bytes of a grey (H, W) or colour (H, W, 3) float image."""
+    """PNG bytes of a grey (H, W) or colour (H, W, 3) image: float (mapped by ``mode``) or uint8 (as is)."""
+    img = np.asarray(img)
+    pixels = img if img.dtype == np.uint8 else to_uint8(img, mode)
     buf = io.BytesIO()
-    Image.fromarray(to_uint8(img, mode)).save(buf, format="PNG", compress_level=1)
+    Image.fromarray(pixels).save(buf, format="PNG", compress_level=1)
     return buf.getvalue()
 
 
 def decode_png(data: bytes) -> np.ndarray:
     """The uint8 pixels of PNG bytes (used by tests to check what a widget shows)."""
     return np.asarray(Image.open(io.BytesIO(data)))
+
+
+def to_rgb(grey: np.ndarray) -> np.ndarray:
+    """(H, W) -> (H, W, 3): the same value in the three channels (to draw colour marks on it)."""
+    return np.repeat(np.asarray(grey)[..., None], 3, axis=2)
+
+
+# ---- sizes ----------------------------------------------------------------------------------------------
+def fit(n: int, display_px: int) -> tuple[int, int]:
+    """``(up, down)``: show ``n`` pixels at about ``display_px`` by repeating each ``up`` times (small images)
+    or keeping every ``down``-th (large ones)."""
+    if n <= display_px:
+        return max(1, display_px // n), 1
+    return 1, -(-n // display_px)
+
+
+def display_step(size: int, target: int) -> int:
+    """Subsampling factor so that a ``size``-pixel side is shown with about ``target`` pixels."""
+    return max(1, round(int(size) / int(target)))
+
+
+def upscale(img: np.ndarray, factor: int) -> np.ndarray:
+    """Each pixel of an (H, W) or (H, W, C) image becomes a ``factor`` x ``factor`` block."""
+    if factor == 1:
+        return img
+    return np.repeat(np.repeat(img, factor, axis=0), factor, axis=1)
+
+
+def shrink(img: np.ndarray, step: int, mode: str) -> np.ndarray:
+    """Downsample (H, W) or (H, W, 3) by ``step`` in blocks: the mean of each block, or for ``abs`` mode the
+    largest |value| (so thin edges survive)."""
+    if step == 1:
+        return img
+    h, w = img.shape[0] // step, img.shape[1] // step
+    parts = [img[i:h * step:step, j:w * step:step] for i in range(step) for j in range(step)]
+    if mode == "abs":
+        return np.maximum.reduce([np.abs(p) for p in parts])
+    return np.add.reduce(parts) / len(parts)
+
+
+def _blocks(mask: np.ndarray, d: int) -> np.ndarray:
+    h, w = mask.shape
+    H, W = -(-h // d) * d, -(-w // d) * d
+    padded = np.zeros((H, W), dtype=bool)
+    padded[:h, :w] = mask
+    return padded.reshape(H // d, d, W // d, d)
+
+
+def block_any(mask: np.ndarray, d: int) -> np.ndarray:
+    """Downsample a boolean mask by ``d``: a shown pixel is True if any pixel of its block is."""
+    return mask if d == 1 else _blocks(mask, d).any(axis=(1, 3))
+
+
+def block_all(mask: np.ndarray, d: int) -> np.ndarray:
+    """Downsample a boolean mask by ``d``: a shown pixel is True if every pixel of its block is."""
+    return mask if d == 1 else ~_blocks(~mask, d).any(axis=(1, 3))
+
+
+# ---- marks ----------------------------------------------------------------------------------------------
+def grid_lines(img: np.ndarray, cell: int, colour) -> np.ndarray:
+    """Draw a line of ``colour`` along the last row and column of every ``cell`` x ``cell`` block, in place."""
+    img[cell - 1::cell, :] = colour
+    img[:, cell - 1::cell] = colour
+    return img
+
+
+def outline(img: np.ndarray, top: int, left: int, height: int, width: int, colour, thick: int = 1,
+            outside: bool = False) -> None:
+    """Draw a rectangle's outline in place, clipped to the image: ``thick`` pixels inside its edge, or with
+    ``outside`` around it (the rectangle itself stays visible)."""
+    H, W = img.shape[:2]
+    if outside:
+        b, r = min(top + height, H), min(left + width, W)
+        t0, l0 = max(top - thick, 0), max(left - thick, 0)
+        img[t0:top, l0:r + thick] = colour
+        img[b:b + thick, l0:r + thick] = colour
+        img[t0:b + thick, l0:left] = colour
+        img[t0:b + thick, r:r + thick] = colour
+        return
+    r0, c0 = max(top, 0), max(left, 0)
+    r1, c1 = min(top + height, H), min(left + width, W)
+    if r0 >= r1 or c0 >= c1:
+        return
+    img[r0:min(r0 + thick, r1), c0:c1] = colour
+    img[max(r1 - thick, r0):r1, c0:c1] = colour
+    img[r0:r1, c0:min(c0 + thick, c1)] = colour
+    img[r0:r1, max(c1 - thick, c0):c1] = colour

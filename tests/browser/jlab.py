@@ -74,8 +74,9 @@ class Lab:
             return ""
 
 
-def start_lab(root: Path, home: Path, timeout: float = 90.0) -> Lab:
-    """Start ``jupyter lab`` serving ``root``; return once its REST API answers."""
+def start_lab(root: Path, home: Path, timeout: float = 90.0, extra_args: tuple[str, ...] = ()) -> Lab:
+    """Start ``jupyter lab`` serving ``root`` (``extra_args``: more command-line options); return once its REST
+    API answers."""
     home.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env.pop("MPLBACKEND", None)  # the test process sets Agg; the kernels must use the inline backend
@@ -100,7 +101,7 @@ def start_lab(root: Path, home: Path, timeout: float = 90.0) -> Lab:
            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
            "--LabApp.expose_app_in_browser=True",  # lets the tests reach JupyterLab's own commands
            "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-           "--LabApp.extension_manager=readonly"]
+           "--LabApp.extension_manager=readonly", *extra_args]
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)

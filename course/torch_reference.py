@@ -16,7 +16,8 @@ import numpy as np
 @contextmanager
 def one_thread() -> Iterator[None]:
     """Run torch on one thread inside the block: a single small convolution gains nothing from more, and on a
-    busy 2-core machine a second thread makes it several times slower (and takes the core the browser needs)."""
+    busy 2-core machine a second thread makes it many times slower (a 3x3 filter of a 256x256 photo: 0.25 ms on
+    one thread, 16 ms on two while other processes load the cores) and takes the core the browser needs."""
     import torch
 
     old = torch.get_num_threads()
@@ -28,13 +29,14 @@ def one_thread() -> Iterator[None]:
 
 
 def torch_corr2d(X: np.ndarray, K: np.ndarray) -> np.ndarray:
-    """Valid 2-D cross-correlation by ``torch.nn.functional.conv2d`` (the reference semantics)."""
+    """Valid 2-D cross-correlation by ``torch.nn.functional.conv2d`` (the reference semantics), one thread."""
     import torch
     import torch.nn.functional as F
 
     x = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float64))[None, None]
     k = torch.from_numpy(np.ascontiguousarray(K, dtype=np.float64))[None, None]
-    return F.conv2d(x, k)[0, 0].numpy()
+    with one_thread():
+        return F.conv2d(x, k)[0, 0].numpy()
 
 
 def torch_box_filter(image: np.ndarray, k: int, p: int, s: int, d: int) -> np.ndarray:
@@ -67,16 +69,17 @@ def torch_filter_bank(channel: np.ndarray, kernels: np.ndarray) -> np.ndarray:
 
 
 def torch_pool2d(X: np.ndarray, size, stride=None, padding=0, mode: str = "max") -> np.ndarray:
-    """2-D max or average pooling of a 2-D array by ``torch.nn.functional`` (the reference semantics)."""
+    """2-D max or average pooling of a 2-D array by ``torch.nn.functional`` (the reference semantics), one
+    thread."""
     import torch
     import torch.nn.functional as F
 
+    if mode not in ("max", "avg"):
+        raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
     x = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float64))[None, None]
-    if mode == "max":
-        return F.max_pool2d(x, size, stride, padding)[0, 0].numpy()
-    if mode == "avg":
-        return F.avg_pool2d(x, size, stride, padding)[0, 0].numpy()
-    raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
+    pool = F.max_pool2d if mode == "max" else F.avg_pool2d
+    with one_thread():
+        return pool(x, size, stride, padding)[0, 0].numpy()
 
 
 def torch_gradient_map(size: int, layers: Sequence[tuple[int, int, int]], unit: tuple[int, int]) -> np.ndarray:

@@ -6,6 +6,8 @@ The images themselves (photos, synthetic test images) come from :mod:`course.ima
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 
 import numpy as np
 from PIL import Image
@@ -35,13 +37,33 @@ def display_mode(kernel_sums, otherwise: str = "rescale") -> str:
     return "abs" if np.all(np.abs(np.asarray(kernel_sums, dtype=float)) < 1e-9) else otherwise
 
 
+_COLOUR_TYPE = {1: 0, 3: 2, 4: 6}   # PNG colour type by channels: grey, RGB, RGBA
+
+
+def _chunk(tag: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+
 def png_bytes(img: np.ndarray, mode: str = "clip") -> bytes:
-    """PNG bytes of a grey (H, W) or colour (H, W, 3) image: float (mapped by ``mode``) or uint8 (as is)."""
+    """PNG bytes of a grey (H, W) or colour (H, W, 3) image: float (mapped by ``mode``) or uint8 (as is).
+
+    Written here rather than by Pillow: every scanline unfiltered, deflated at level 1. Pillow always tries
+    the five PNG filters on every line, which made encoding most of a widget's update (2-9x slower for the
+    same pixels; bench/RESULTS.md, section 4); pictures drawn by code compress well without them.
+    """
     img = np.asarray(img)
     pixels = img if img.dtype == np.uint8 else to_uint8(img, mode)
-    buf = io.BytesIO()
-    Image.fromarray(pixels).save(buf, format="PNG", compress_level=1)
-    return buf.getvalue()
+    if pixels.ndim == 3 and pixels.shape[2] == 1:
+        pixels = pixels[:, :, 0]
+    channels = 1 if pixels.ndim == 2 else pixels.shape[-1]
+    if pixels.ndim not in (2, 3) or channels not in _COLOUR_TYPE or 0 in pixels.shape:
+        raise ValueError(f"png_bytes takes a non-empty (H, W), (H, W, 3) or (H, W, 4) image, got {img.shape}")
+    h, w = pixels.shape[:2]
+    rows = np.zeros((h, 1 + w * channels), dtype=np.uint8)    # a 0 byte (no filter) before every line
+    rows[:, 1:] = pixels.reshape(h, w * channels)
+    header = struct.pack(">IIBBBBB", w, h, 8, _COLOUR_TYPE[channels], 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 1))
+            + _chunk(b"IEND", b""))
 
 
 def decode_png(data: bytes) -> np.ndarray:

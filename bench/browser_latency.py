@@ -1,15 +1,21 @@
 """Browser-side widget latency: a control changed in Chromium to the widget's new picture, for every widget, and
-where the time goes; the stock Jupyter Server against the course's (``course/lab_server.py``) in the same run.
+where the time goes; before and after, in the same run.
 
-    .venv/bin/python bench/browser_latency.py [--rounds 4] [--widgets kernel_playground ...]
+    .venv/bin/python bench/browser_latency.py [--rounds 4] [--widgets kernel_playground ...] [--baseline REV]
 
 For every module of ``course/widgets`` with ``interactions(size)``, at the widget's ``default_size``: a
 notebook in a throw-away workspace builds the widget and its scripted actions in the kernel
 (``bench/kernel_probe.py``) and displays it in JupyterLab, in headless Debian Chromium; the page replays each
-action on its control's model as the control's view does (``bench/browser_latency.js``). Two JupyterLab
-servers run side by side on the same machine: ``stock`` (the course's server extension switched off) and
-``course`` (as ``make lab`` starts it); rounds alternate between them so that load from other processes falls
-on both. Every figure is a median over the actions of all rounds (the first round is a discarded warm-up):
+action on its control's model as the control's view does (``bench/browser_latency.js``). Three JupyterLab
+servers run side by side on the same machine, and rounds alternate between them so that load from other
+processes falls on all three:
+
+* ``before``: the widgets of commit ``--baseline`` (default 0aa11c0, the last one before the widgets' base
+  class; the same scripted actions drive them) on a stock Jupyter Server;
+* ``stock``: today's widgets on a stock Jupyter Server (the course's server extension switched off);
+* ``course``: today's widgets on the server as ``make lab`` starts it (``course/lab_server.py``).
+
+Every figure is a median over the actions of all rounds (the first round is a discarded warm-up):
 
 * ``picture``: from the change to the widget's last new picture (``<img>`` src, or SVG chart) on the page:
   the whole change is shown (``first``: its first new picture);
@@ -49,7 +55,9 @@ from tests.browser.jlab import CHROMIUM, CHROMIUM_ARGS, Notebook, start_lab, sto
 OUT = ROOT / "bench" / "out" / "widget_browser_latency.json"
 PAGE_JS = (ROOT / "bench" / "browser_latency.js").read_text()
 PROBE = (ROOT / "bench" / "kernel_probe.py").read_text()
-SERVERS = {"stock": ("--ServerApp.jpserver_extensions=course.lab_server=False",), "course": ()}
+STOCK = ("--ServerApp.jpserver_extensions=course.lab_server=False",)
+CONFIGS = {"before": STOCK, "stock": STOCK, "course": ()}   # server options of each configuration
+BASELINE = "0aa11c0"
 PHASES = ("to kernel", "before update", "update to send", "to page", "in page")
 
 
@@ -65,9 +73,28 @@ def default_size(module: str) -> int:
                 and v.__module__ == mod.__name__)
 
 
-def write_notebook(folder: Path, module: str) -> str:
-    cells = [PROBE + f"\n_bench = Probe({module!r}, {default_size(module)})\n", "print(_bench.specs())",
-             "print(_bench.take())"]
+def export_baseline(rev: str, folder: Path) -> Path:
+    """The ``course`` package of commit ``rev``, as the package ``course_before`` in ``folder``."""
+    import subprocess
+
+    files = subprocess.run(["git", "-C", str(ROOT), "ls-tree", "-r", "--name-only", rev, "course"],
+                           capture_output=True, text=True, check=True).stdout.split()
+    for name in files:
+        text = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:{name}"], capture_output=True, text=True,
+                              check=True).stdout
+        target = folder / "course_before" / Path(name).relative_to("course")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text.replace("from course.", "from course_before.").replace("import course.",
+                                                                                          "import course_before."))
+    return folder
+
+
+def write_notebook(folder: Path, module: str, baseline: Path | None) -> str:
+    setup = f"\n_bench = Probe({module!r}, {default_size(module)})\n"
+    if baseline is not None:
+        setup = f"\nimport sys\nsys.path.insert(0, {str(baseline)!r})\n_bench = Probe({module!r}, " \
+                f"{default_size(module)}, baseline='course_before')\n"
+    cells = [PROBE + setup, "print(_bench.specs())", "print(_bench.take())"]
     nb = {"cells": [{"cell_type": "code", "metadata": {}, "source": c, "outputs": [], "execution_count": None}
                     for c in cells],
           "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
@@ -129,22 +156,31 @@ def open_widget(page, lab, module: str) -> tuple[Notebook, list]:
     return nb, json.loads(printed(nb, 1))
 
 
-def run(modules: list[str], rounds: int, servers: list[str]) -> dict[str, dict[str, list[dict]]]:
+def start(tmp: Path, config: str, modules: list[str], baseline: str):
+    """A JupyterLab server of ``config`` serving one notebook per widget module."""
+    ws = tmp / f"ws-{config}"
+    ws.mkdir()
+    old = export_baseline(baseline, tmp / "baseline") if config == "before" else None
+    for module in modules:
+        write_notebook(ws, module, old)
+    lab = start_lab(ws, tmp / f"home-{config}", extra_args=CONFIGS[config])
+    loaded = "course.lab_server: kernel websockets without Nagle" in lab.log.read_text()
+    if loaded != (config == "course"):
+        stop_lab(lab)
+        raise RuntimeError(f"the {config} server {'lacks' if config == 'course' else 'has'} course.lab_server: "
+                           f"run `make setup`\n{lab.log_tail()}")
+    return lab
+
+
+def run(modules: list[str], rounds: int, configs: list[str], baseline: str) -> dict[str, dict[str, list[dict]]]:
     from playwright.sync_api import sync_playwright
 
     tmp = Path(tempfile.mkdtemp(prefix="cnn-browser-latency-"))
     labs = {}
-    results: dict[str, dict[str, list[dict]]] = {server: {} for server in servers}
+    results: dict[str, dict[str, list[dict]]] = {config: {} for config in configs}
     try:
-        (tmp / "ws").mkdir()
-        for module in modules:
-            write_notebook(tmp / "ws", module)
-        for server in servers:
-            labs[server] = start_lab(tmp / "ws", tmp / f"home-{server}", extra_args=SERVERS[server])
-            loaded = "course.lab_server: kernel websockets without Nagle" in labs[server].log.read_text()
-            if loaded != (server == "course"):
-                raise RuntimeError(f"the {server} server {'lacks' if server == 'course' else 'has'} course.lab_server:"
-                                   f" run `make setup`\n{labs[server].log_tail()}")
+        for config in configs:
+            labs[config] = start(tmp, config, modules, baseline)
         with sync_playwright() as pw:
             context = pw.chromium.launch_persistent_context(
                 str(tmp / "chromium"), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
@@ -152,14 +188,14 @@ def run(modules: list[str], rounds: int, servers: list[str]) -> dict[str, dict[s
             context.set_default_timeout(120_000)
             for module in modules:
                 print(f"{module} ...", flush=True)
-                opened = {server: open_widget(context.new_page(), lab, module) for server, lab in labs.items()}
-                for server, (nb, specs) in opened.items():
+                opened = {config: open_widget(context.new_page(), lab, module) for config, lab in labs.items()}
+                for config, (nb, specs) in opened.items():
                     measure(nb, specs, 1)  # warm-up
-                    results[server][module] = []
+                    results[config][module] = []
                 for _ in range(rounds):
-                    for server, (nb, specs) in opened.items():
+                    for config, (nb, specs) in opened.items():
                         nb.page.bring_to_front()
-                        results[server][module] += measure(nb, specs, 1)
+                        results[config][module] += measure(nb, specs, 1)
                 for nb, _ in opened.values():
                     nb.close()
                     nb.page.close()
@@ -177,11 +213,11 @@ def median(values: list[float]) -> float:
 
 def summarize(results: dict[str, dict[str, list[dict]]]) -> list[dict]:
     rows = []
-    for server, by_module in results.items():
+    for config, by_module in results.items():
         for module, samples in by_module.items():
             phases = [s["phases"] for s in samples if s["phases"]]
             pictures = [s["picture"] - s["t0"] for s in samples if s["picture"] is not None]
-            row = {"server": server, "widget": module, "n": len(pictures),
+            row = {"config": config, "widget": module, "n": len(pictures),
                    "no picture": len(samples) - len(pictures), "picture": median(pictures)}
             for key in ("first", "decoded", "python", *PHASES, "messages_before_picture", "carrier_bytes"):
                 row[key] = median([p[key] for p in phases])
@@ -192,26 +228,29 @@ def summarize(results: dict[str, dict[str, list[dict]]]) -> list[dict]:
 def print_table(rows: list[dict]) -> None:
     keys = ["picture", "first", "decoded", "python", *PHASES, "messages_before_picture"]
     short = {"messages_before_picture": "msgs before"}
-    print(f"{'server':7s} {'widget':20s} {'n':>3s} " + " ".join(f"{short.get(k, k):>14s}" for k in keys))
-    for r in sorted(rows, key=lambda r: (r["widget"], r["server"])):
-        print(f"{r['server']:7s} {r['widget']:20s} {r['n']:3d} " + " ".join(f"{r[k]:14.1f}" for k in keys))
-    by = {(r["server"], r["widget"]): r["picture"] for r in rows}
+    order = list(CONFIGS)
+    print(f"{'config':7s} {'widget':20s} {'n':>3s} " + " ".join(f"{short.get(k, k):>14s}" for k in keys))
+    for r in sorted(rows, key=lambda r: (r["widget"], order.index(r["config"]))):
+        print(f"{r['config']:7s} {r['widget']:20s} {r['n']:3d} " + " ".join(f"{r[k]:14.1f}" for k in keys))
+    by = {(r["config"], r["widget"]): r["picture"] for r in rows}
     for module in sorted({r["widget"] for r in rows}):
-        if ("stock", module) in by and ("course", module) in by:
-            print(f"{module:20s} stock / course = {by['stock', module] / by['course', module]:.2f}x "
-                  f"({by['stock', module]} ms -> {by['course', module]} ms; target < 33 ms)")
+        ratios = [f"{c} / course = {by[c, module] / by['course', module]:.2f}x ({by[c, module]} ms)"
+                  for c in ("before", "stock") if (c, module) in by and ("course", module) in by]
+        if ratios:
+            print(f"{module:20s} course {by['course', module]} ms (target < 33 ms); " + "; ".join(ratios))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=4, help="measured rounds of every action per server")
+    parser.add_argument("--rounds", type=int, default=4, help="measured rounds of every action per configuration")
     parser.add_argument("--widgets", nargs="+", default=None, help="widget modules (default: all)")
-    parser.add_argument("--servers", nargs="+", default=list(SERVERS), choices=list(SERVERS))
+    parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
+    parser.add_argument("--baseline", default=BASELINE, help="commit of the 'before' widgets")
     args = parser.parse_args()
     modules = args.widgets or widget_modules()
     load = os.getloadavg()
     started = time.time()
-    results = run(modules, args.rounds, args.servers)
+    results = run(modules, args.rounds, args.configs, args.baseline)
     rows = summarize(results)
     print(f"load average at start {load[0]:.1f}, at end {os.getloadavg()[0]:.1f}; {time.time() - started:.0f} s")
     print_table(rows)

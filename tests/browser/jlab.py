@@ -320,13 +320,17 @@ def nbgrader_cells(nb_path: Path) -> list[dict]:
 
 
 def widget_classes() -> dict[str, str]:
-    """``{class name: module}`` of every widget class in ``course/widgets`` (a subclass of an ipywidgets box)."""
+    """``{class name: module}`` of every widget class in ``course/widgets``: a subclass of ``CourseWidget`` (the
+    base class, in ``base.py``, is not a widget of its own) or, in the older pattern, of an ipywidgets box."""
     found = {}
     for path in sorted((ROOT / "course" / "widgets").glob("*.py")):
+        if path.stem == "base":
+            continue
         for node in ast.parse(path.read_text()).body:
             if isinstance(node, ast.ClassDef) and any(
-                    isinstance(b, ast.Attribute) and isinstance(b.value, ast.Name)
-                    and b.value.id in ("widgets", "ipywidgets") for b in node.bases):
+                    (isinstance(b, ast.Name) and b.id == "CourseWidget")
+                    or (isinstance(b, ast.Attribute) and isinstance(b.value, ast.Name)
+                        and b.value.id in ("widgets", "ipywidgets")) for b in node.bases):
                 found[node.name] = path.stem
     return found
 

@@ -166,16 +166,18 @@ class ArithmeticExplorer(CourseWidget):
             self.result = np.zeros((0, 0))
             self.out_shape = None
         steps = 0 if self.out_shape is None else self.out_shape[0] * self.out_shape[1]
-        with self.quiet():
-            last = max(steps - 1, 0)
-            self.step.max = self.play.max = last
-            if self.step.value > last:
-                self.step.value = 0
-            self.play.disabled = self.step.disabled = self.next_button.disabled = steps == 0
-            if steps == 0:
-                self.play.playing = False
-        self.formula.value = formula_html(*self.params, self.out_shape)
-        self._draw()
+        # the two pictures go to the browser first, the step controls and the formula after them
+        with self.sync_after([self.step, self.play, self.next_button, self.formula]):
+            with self.quiet():
+                last = max(steps - 1, 0)
+                self.step.max = self.play.max = last
+                if self.step.value > last:
+                    self.step.value = 0
+                self.play.disabled = self.step.disabled = self.next_button.disabled = steps == 0
+                if steps == 0:
+                    self.play.playing = False
+            self.formula.value = formula_html(*self.params, self.out_shape)
+            self._draw()
 
     def describe(self) -> str:
         return student_check_html(self.output_size, self.params, self.out_shape)

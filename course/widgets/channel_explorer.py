@@ -216,23 +216,26 @@ class ChannelExplorer(CourseWidget):
 
     # ----- drawing -----------------------------------------------------------------------------------------
     def render(self) -> None:
-        """Recompute the output volume of the current filter bank and redraw."""
+        """Recompute the output volume of the current filter bank and redraw (the pictures reach the browser
+        first, the kernel tables, labels and outlines after them)."""
         self._fill_cache()
         n, k = self.n_filters.value, self.selected.value
         W = self.weights
         self.outputs = np.array([self._cache[(0, self.bank[j][0])] + self._cache[(1, self.bank[j][1])]
                                  + self._cache[(2, self.bank[j][2])] for j in range(n)])
         s, ts = self.step, self.thumb_step
-        for c in range(3):
-            self.response_images[c].value = picture(self._cache[(c, self.bank[k][c])], W[k, c].sum(), s)
-            self.kernel_view[c].value = _kernel_html(W[k, c])
-        self.sum_image.value = picture(self.outputs[k], W[k].sum(axis=(1, 2)), s)
-        self.sum_label.value = ("<div style='text-align:center;font-size:12px'>"
-                                f"<b>sum = output map {k + 1}</b></div>")
-        for j in range(n):
-            self.output_images[j].value = picture(self.outputs[j], W[j].sum(axis=(1, 2)), ts)
-            self.output_images[j].layout.border = "3px solid #d62728" if j == k else "3px solid transparent"
-        self.output_row.children = tuple(self.output_boxes[:n])
+        words = [*self.kernel_view, self.sum_label, self.output_row, *(img.layout for img in self.output_images)]
+        with self.sync_after(words):
+            for c in range(3):
+                self.response_images[c].value = picture(self._cache[(c, self.bank[k][c])], W[k, c].sum(), s)
+                self.kernel_view[c].value = _kernel_html(W[k, c])
+            self.sum_image.value = picture(self.outputs[k], W[k].sum(axis=(1, 2)), s)
+            self.sum_label.value = ("<div style='text-align:center;font-size:12px'>"
+                                    f"<b>sum = output map {k + 1}</b></div>")
+            for j in range(n):
+                self.output_images[j].value = picture(self.outputs[j], W[j].sum(axis=(1, 2)), ts)
+                self.output_images[j].layout.border = "3px solid #d62728" if j == k else "3px solid transparent"
+            self.output_row.children = tuple(self.output_boxes[:n])
 
     def describe(self) -> str:
         H, W = self.image.shape[:2]

@@ -22,3 +22,16 @@ CHANNEL_KERNELS: dict[str, np.ndarray] = {
     **KERNELS,
     "negative": -KERNELS["identity"],
 }
+
+#: Filters of a layer on RGB images, made of the channel kernels: (kernel for R, for G, for B) and what the
+#: filter looks for (the channel explorer's starting filter bank).
+COLOUR_FILTERS: tuple[tuple[tuple[str, str, str], str], ...] = (
+    (("Sobel x", "Sobel x", "Sobel x"), "vertical edges in any colour"),
+    (("identity", "negative", "zero"), "red minus green"),
+    (("Sobel y", "Sobel y", "Sobel y"), "horizontal edges in any colour"),
+    (("zero", "negative", "identity"), "blue minus green"),
+    (("box blur", "box blur", "box blur"), "blurred brightness"),
+    (("Laplacian", "zero", "zero"), "spots in the red channel"),
+    (("Gaussian", "Gaussian", "negative"), "yellow minus blue"),
+    (("outline", "outline", "outline"), "outlines"),
+)

@@ -81,3 +81,9 @@ def test_display_mode_and_rgb():
     assert display_mode(0.0) == "abs" and display_mode([0.0, 1e-12]) == "abs"
     assert display_mode(1.0) == "rescale" and display_mode(1.0, otherwise="clip") == "clip"
     assert to_rgb(np.eye(2)).shape == (2, 2, 3) and (to_rgb(np.eye(2))[..., 1] == np.eye(2)).all()
+
+
+@pytest.mark.parametrize("mode", ["clip", "abs", "rescale"])
+def test_png_scale_is_upscale_after_the_mapping(mode):
+    img = RNG.normal(size=(6, 5, 3))
+    assert np.array_equal(decode_png(png_bytes(img, mode, scale=4)), decode_png(png_bytes(upscale(img, 4), mode)))

@@ -16,10 +16,10 @@ import numpy as np
 
 from course.images import sample_image
 from course.torch_reference import torch_box_filter
-from course.widgets import actions
+from course.widgets import actions, render
 from course.widgets.arithmetic_text import formula_html, student_check_html
 from course.widgets.base import CourseWidget
-from course.widgets.render import grid_lines, png_bytes
+from course.widgets.render import grid_lines, png_bytes, to_uint8
 
 #: about this many pixels for the longest side of a drawn grid
 GRID_PX = 360
@@ -46,11 +46,10 @@ def display_every(cells: int) -> int:
 
 
 def upscale(rgb: np.ndarray, c: int) -> np.ndarray:
-    """Each cell of an (R, C, 3) array becomes a c x c block; grid lines when the cells are big enough."""
-    if c == 1:
-        return rgb
-    img = np.repeat(np.repeat(rgb, c, axis=0), c, axis=1)
-    return grid_lines(img, c, LINE) if c >= 6 else img
+    """The pixels (uint8) of an (R, C, 3) array of colours in [0, 1], each cell a c x c block; grid lines when
+    the cells are big enough. Scaled after the mapping to bytes, which is the same picture for less work."""
+    img = render.upscale(to_uint8(rgb), c)
+    return grid_lines(img, c, to_uint8(LINE)) if c >= 6 else img
 
 
 def _css(rgb: np.ndarray) -> str:

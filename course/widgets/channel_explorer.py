@@ -12,7 +12,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from course.images import sample_image
-from course.kernels import CHANNEL_KERNELS
+from course.kernels import CHANNEL_KERNELS, COLOUR_FILTERS
 from course.torch_reference import torch_filter_bank
 from course.widgets import actions
 from course.widgets.base import CourseWidget
@@ -27,16 +27,7 @@ PHOTOS = ("flower", "china", "hopper")
 PRESETS: dict[str, np.ndarray] = CHANNEL_KERNELS
 
 #: The starting filter bank: (kernel for R, kernel for G, kernel for B) and what the filter looks for.
-DEFAULT_FILTERS: tuple[tuple[tuple[str, str, str], str], ...] = (
-    (("Sobel x", "Sobel x", "Sobel x"), "vertical edges in any colour"),
-    (("identity", "negative", "zero"), "red minus green"),
-    (("Sobel y", "Sobel y", "Sobel y"), "horizontal edges in any colour"),
-    (("zero", "negative", "identity"), "blue minus green"),
-    (("box blur", "box blur", "box blur"), "blurred brightness"),
-    (("Laplacian", "zero", "zero"), "spots in the red channel"),
-    (("Gaussian", "Gaussian", "negative"), "yellow minus blue"),
-    (("outline", "outline", "outline"), "outlines"),
-)
+DEFAULT_FILTERS = COLOUR_FILTERS
 MAX_FILTERS = len(DEFAULT_FILTERS)
 _OFF_CENTRE = 1.0 - PRESETS["identity"]          # 1 everywhere but the centre tap of a 3x3 kernel
 
@@ -95,6 +86,7 @@ class ChannelExplorer(CourseWidget):
         self.bank: list[list[str]] = [list(names) for names, _ in DEFAULT_FILTERS]
         self.outputs: np.ndarray | None = None
         self._cache: dict[tuple[int, str], np.ndarray] = {}
+        self._shown: dict[tuple, bytes] = {}
         self._photos: dict[str, tuple] = {}
 
         self._build_controls(photo, n_filters, selected)
@@ -187,9 +179,9 @@ class ChannelExplorer(CourseWidget):
             channels = np.ascontiguousarray(image.transpose(2, 0, 1), dtype=np.float32)
             small = shrink(image, self.step, "clip")
             pictures = [png_bytes(small)] + [png_bytes(small[:, :, c:c + 1] * np.array(TINTS[c])) for c in range(3)]
-            self._photos[name] = (image, channels, pictures, {})
+            self._photos[name] = (image, channels, pictures, {}, {})
         # the responses already computed for this photo stay cached: switching back costs nothing
-        self.image, self._x, pictures, self._cache = self._photos[name]
+        self.image, self._x, pictures, self._cache, self._shown = self._photos[name]
         self.input_image.value = pictures[0]
         for c in range(3):
             self.channel_images[c].value = pictures[1 + c]
@@ -223,19 +215,29 @@ class ChannelExplorer(CourseWidget):
         W = self.weights
         self.outputs = np.array([self._cache[(0, self.bank[j][0])] + self._cache[(1, self.bank[j][1])]
                                  + self._cache[(2, self.bank[j][2])] for j in range(n)])
-        s, ts = self.step, self.thumb_step
         words = [*self.kernel_view, self.sum_label, self.output_row, *(img.layout for img in self.output_images)]
         with self.sync_after(words):
             for c in range(3):
-                self.response_images[c].value = picture(self._cache[(c, self.bank[k][c])], W[k, c].sum(), s)
+                name = self.bank[k][c]
+                self.response_images[c].value = self._picture((c, name), self._cache[(c, name)], [name], self.step)
                 self.kernel_view[c].value = _kernel_html(W[k, c])
-            self.sum_image.value = picture(self.outputs[k], W[k].sum(axis=(1, 2)), s)
+            self.sum_image.value = self._picture((*self.bank[k], self.step), self.outputs[k], self.bank[k], self.step)
             self.sum_label.value = ("<div style='text-align:center;font-size:12px'>"
                                     f"<b>sum = output map {k + 1}</b></div>")
             for j in range(n):
-                self.output_images[j].value = picture(self.outputs[j], W[j].sum(axis=(1, 2)), ts)
+                self.output_images[j].value = self._picture((*self.bank[j], self.thumb_step), self.outputs[j],
+                                                            self.bank[j], self.thumb_step)
                 self.output_images[j].layout.border = "3px solid #d62728" if j == k else "3px solid transparent"
             self.output_row.children = tuple(self.output_boxes[:n])
+
+    def _picture(self, key: tuple, array: np.ndarray, names: list[str], step: int) -> bytes:
+        """``picture`` of a response or map made with the kernels ``names``, encoded once per photo and ``key``
+        (at most 256 kept): an update encodes only the pictures it changes."""
+        if key not in self._shown:
+            if len(self._shown) >= 256:
+                self._shown.clear()
+            self._shown[key] = picture(array, [PRESETS[name].sum() for name in names], step)
+        return self._shown[key]
 
     def describe(self) -> str:
         H, W = self.image.shape[:2]

@@ -132,12 +132,12 @@ class PoolingExplorer(CourseWidget):
             self.input_view.value = png_bytes(self._input_picture(k, s, dy, dx, oh, ow))
             self._input_key = (k, s, dy, dx)
         up, down = fit(max(oh, ow), self.display_px)
-        self.output_view.value = png_bytes(upscale(pooled[::down, ::down], up))   # grey: a third of the bytes
+        self.output_view.value = png_bytes(pooled[::down, ::down], scale=up)   # grey: a third of the bytes
         marked = 0.35 + 0.5 * to_rgb(np.clip(pooled[::down, ::down], 0.0, 1.0))
         shown_valid = block_all(valid, down)
         marked[~shown_valid] = 0.5 * marked[~shown_valid] + 0.5 * FILL
         marked[block_any(self.changed, down)] = CHANGED
-        self.changed_view.value = png_bytes(upscale(marked, up))
+        self.changed_view.value = png_bytes(marked, scale=up)
 
     def describe(self) -> str:
         k, s, mode = self._reference_key

@@ -44,15 +44,17 @@ def _chunk(tag: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
 
 
-def png_bytes(img: np.ndarray, mode: str = "clip") -> bytes:
-    """PNG bytes of a grey (H, W) or colour (H, W, 3) image: float (mapped by ``mode``) or uint8 (as is).
+def png_bytes(img: np.ndarray, mode: str = "clip", scale: int = 1) -> bytes:
+    """PNG bytes of a grey (H, W) or colour (H, W, 3) image: float (mapped by ``mode``) or uint8 (as is),
+    each pixel drawn as a ``scale`` x ``scale`` block (scaled after the mapping to bytes: the same picture as
+    ``png_bytes(upscale(img, scale))`` for far less work).
 
     Written here rather than by Pillow: every scanline unfiltered, deflated at level 1. Pillow always tries
     the five PNG filters on every line, which made encoding most of a widget's update (2-9x slower for the
     same pixels; bench/RESULTS.md, section 4); pictures drawn by code compress well without them.
     """
     img = np.asarray(img)
-    pixels = img if img.dtype == np.uint8 else to_uint8(img, mode)
+    pixels = upscale(img if img.dtype == np.uint8 else to_uint8(img, mode), scale)
     if pixels.ndim == 3 and pixels.shape[2] == 1:
         pixels = pixels[:, :, 0]
     channels = 1 if pixels.ndim == 2 else pixels.shape[-1]

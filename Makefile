@@ -27,7 +27,13 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt pyprojec
 	$(BIN)/jupyter server extension enable --sys-prefix nbgrader.server_extensions.formgrader
 	touch $@
 
-setup: $(VENV)/.installed
+# The course's Jupyter Server extension (course/lab_server.py: kernel websockets without Nagle's delay, so
+# widgets answer in one frame or two) for every server started from this environment.
+LAB_SERVER_CONFIG := $(VENV)/etc/jupyter/jupyter_server_config.d/course.lab_server.json
+$(LAB_SERVER_CONFIG): $(VENV)/.installed
+	$(BIN)/python -m course.lab_server
+
+setup: $(VENV)/.installed $(LAB_SERVER_CONFIG)
 
 workspace: setup
 	$(BIN)/python -m course.workspace

@@ -65,3 +65,12 @@ def checkerboard(n: int = 8, square: int = 1) -> np.ndarray:
     """An ``n*square`` x ``n*square`` checkerboard of 0s and 1s."""
     board = (np.add.outer(np.arange(n), np.arange(n)) % 2).astype(np.float64)
     return np.kron(board, np.ones((square, square)))
+
+
+def shift_image(X: np.ndarray, dy: int, dx: int) -> np.ndarray:
+    """``X`` moved ``dy`` rows down and ``dx`` columns right (both >= 0), zeros shifted in."""
+    out = np.zeros_like(X)
+    H, W = X.shape
+    if dy < H and dx < W:
+        out[dy:, dx:] = X[:H - dy, :W - dx]
+    return out

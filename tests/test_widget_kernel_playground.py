@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from course.images import sample_image
-from course.widgets.kernel_playground import PRESETS, KernelPlayground, interactions, torch_corr2d
+from course.torch_reference import torch_corr2d
+from course.widgets.kernel_playground import PRESETS, KernelPlayground, interactions
 from course.widgets.render import decode_png, to_uint8
 
 

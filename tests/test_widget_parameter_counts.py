@@ -8,7 +8,8 @@ import pytest
 import torch
 from torch import nn
 
-from course.widgets.parameter_counts import ParameterCounts, bar_chart_svg, interactions, torch_counts
+from course.torch_reference import torch_counts
+from course.widgets.parameter_counts import ParameterCounts, bar_chart_svg, interactions
 
 LECTURE = {"fully connected": 2_635_670_400, "locally connected": 105_705_600, "shared convolution": 34_944}
 

@@ -7,14 +7,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from course.images import sample_image
-from course.widgets.pooling_explorer import (
-    PoolingExplorer,
-    fast_pool2d,
-    interactions,
-    shift_image,
-    torch_pool2d,
-)
+from course.images import sample_image, shift_image
+from course.torch_reference import torch_pool2d
+from course.widgets.pooling_explorer import PoolingExplorer, fast_pool2d, interactions
 from course.widgets.render import decode_png
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from course.torch_reference import torch_gradient_map
 from course.widgets.receptive_field import (
     PRESETS,
     ReceptiveFieldView,
@@ -13,7 +14,6 @@ from course.widgets.receptive_field import (
     output_lengths,
     parse_layers,
     path_map,
-    torch_gradient_map,
 )
 from course.widgets.render import decode_png
 

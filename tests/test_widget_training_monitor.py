@@ -94,3 +94,16 @@ def test_works_as_a_training_callback():
             history["test_acc"].append(sum((model(x).argmax(1) == y).sum().item() for x, y in vl) / 64)
         w(history)
     assert w.epochs_done == 2 and w.error == ""
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+def test_close_after_failed_construction():
+    import gc
+
+    with pytest.raises(ValueError):
+        TrainingMonitor(epochs=0)
+    gc.collect()  # the half-built monitor is closed by Widget.__del__: nothing may raise there
+    TrainingMonitor.__new__(TrainingMonitor).close()
+    w = TrainingMonitor(epochs=2)
+    w.close()
+    assert w.bar.disable, "closing the monitor closes its progress bar"

@@ -8,69 +8,37 @@ real colour photo.
 
 from __future__ import annotations
 
-import time
-from contextlib import contextmanager
-
 import ipywidgets as widgets
 import numpy as np
 
 from course.images import sample_image
-from course.widgets.kernel_playground import PRESETS as _PLAYGROUND_PRESETS
-from course.widgets.render import png_bytes
+from course.kernels import CHANNEL_KERNELS, COLOUR_FILTERS
+from course.torch_reference import torch_filter_bank
+from course.widgets import actions
+from course.widgets.base import CourseWidget
+from course.widgets.render import display_mode, display_step, png_bytes, shrink
 
 CHANNELS = ("R", "G", "B")
 TINTS = ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0))
 PHOTOS = ("flower", "china", "hopper")
 
-#: 3x3 kernels a channel can use: the playground's presets plus "zero" (ignore the channel) and "negative".
-PRESETS: dict[str, np.ndarray] = {
-    "zero": np.zeros((3, 3)),
-    **_PLAYGROUND_PRESETS,
-    "negative": -_PLAYGROUND_PRESETS["identity"],
-}
+#: 3x3 kernels a channel can use: the named kernels plus "zero" (ignore the channel) and "negative".
+#: Notebook 03 imports it from here; its home is :data:`course.kernels.CHANNEL_KERNELS`.
+PRESETS: dict[str, np.ndarray] = CHANNEL_KERNELS
 
 #: The starting filter bank: (kernel for R, kernel for G, kernel for B) and what the filter looks for.
-DEFAULT_FILTERS: tuple[tuple[tuple[str, str, str], str], ...] = (
-    (("Sobel x", "Sobel x", "Sobel x"), "vertical edges in any colour"),
-    (("identity", "negative", "zero"), "red minus green"),
-    (("Sobel y", "Sobel y", "Sobel y"), "horizontal edges in any colour"),
-    (("zero", "negative", "identity"), "blue minus green"),
-    (("box blur", "box blur", "box blur"), "blurred brightness"),
-    (("Laplacian", "zero", "zero"), "spots in the red channel"),
-    (("Gaussian", "Gaussian", "negative"), "yellow minus blue"),
-    (("outline", "outline", "outline"), "outlines"),
-)
+DEFAULT_FILTERS = COLOUR_FILTERS
 MAX_FILTERS = len(DEFAULT_FILTERS)
 _OFF_CENTRE = 1.0 - PRESETS["identity"]          # 1 everywhere but the centre tap of a 3x3 kernel
 
 
-def display_mode(kernel_sums) -> str:
-    """How a response is shown. If every kernel involved sums to 0 (Sobel, Laplacian, ...), the response is a
-    signed edge map: show its magnitude (``abs``). Otherwise (colour mixtures such as red minus green, blurs)
-    stretch its range to black..white (``rescale``), so negative values are dark and positive ones bright."""
-    return "abs" if np.all(np.abs(np.asarray(kernel_sums, dtype=float)) < 1e-9) else "rescale"
-
-
-def display_step(size: int, target: int) -> int:
-    """Subsampling factor so that a ``size``-pixel side is shown with about ``target`` pixels."""
-    return max(1, round(int(size) / int(target)))
-
-
-def shrink(img: np.ndarray, step: int, mode: str) -> np.ndarray:
-    """Downsample (H, W) or (H, W, 3) by ``step`` in blocks: the mean of each block, or for ``abs`` mode the
-    largest |value| (so thin edges survive)."""
-    if step == 1:
-        return img
-    h, w = img.shape[0] // step, img.shape[1] // step
-    parts = [img[i:h * step:step, j:w * step:step] for i in range(step) for j in range(step)]
-    if mode == "abs":
-        return np.maximum.reduce([np.abs(p) for p in parts])
-    return np.add.reduce(parts) / len(parts)
-
-
 def picture(img: np.ndarray, kernel_sums, step: int) -> bytes:
     """PNG bytes of a response as the widget shows it (tests decode these to check what is on screen);
-    ``kernel_sums``: the sum of the kernel, or of each channel's kernel for a feature map."""
+    ``kernel_sums``: the sum of the kernel, or of each channel's kernel for a feature map.
+
+    Edge maps (every kernel sums to 0) show their magnitude; other responses are stretched to black..white
+    (:func:`course.widgets.render.display_mode`).
+    """
     mode = display_mode(kernel_sums)
     return png_bytes(shrink(img, step, mode), mode)
 
@@ -79,7 +47,11 @@ def _label(text: str) -> widgets.HTML:
     return widgets.HTML(f"<div style='text-align:center;font-size:12px'>{text}</div>")
 
 
-class ChannelExplorer(widgets.VBox):
+def _column(*children: widgets.Widget) -> widgets.VBox:
+    return widgets.VBox(list(children), layout=widgets.Layout(align_items="center", margin="0 4px"))
+
+
+class ChannelExplorer(CourseWidget):
     """Pick a kernel for each colour channel of each filter; see the per-channel responses, their sum and
     the whole output volume.
 
@@ -96,6 +68,8 @@ class ChannelExplorer(widgets.VBox):
     Pictures are shown shrunk by ``step`` (``thumb_step`` for the output volume); the arrays are full size.
     """
 
+    default_size = 256
+
     def __init__(self, photo: str = "flower", size: int = 256, n_filters: int = 4, selected: int = 0,
                  show: int = 180, thumb: int = 100) -> None:
         if not 1 <= n_filters <= MAX_FILTERS:
@@ -104,20 +78,31 @@ class ChannelExplorer(widgets.VBox):
             raise ValueError(f"size must be at least 3 for a 3x3 kernel, got {size}")
         if not 0 <= selected < n_filters:
             raise ValueError(f"selected must be a filter index below n_filters={n_filters}, got {selected}")
+        super().__init__()
         self.size = int(size)
         self.step = display_step(self.size, show)
         self.thumb_step = display_step(self.size, thumb)
         # filter bank: for each filter, the preset name used by each channel
         self.bank: list[list[str]] = [list(names) for names, _ in DEFAULT_FILTERS]
         self.outputs: np.ndarray | None = None
-        self.last_update_ms = 0.0
         self._cache: dict[tuple[int, str], np.ndarray] = {}
+        self._shown: dict[tuple, bytes] = {}
         self._photos: dict[str, tuple] = {}
-        self._quiet = False
 
+        self._build_controls(photo, n_filters, selected)
+        self._build_pictures()
+        self.children = self._layout()
+        self.watch(self.photo, handler=self._on_photo)
+        self.watch(self.n_filters, handler=self._on_n_filters)
+        self.watch(self.selected, handler=self._on_selected)
+        for c, dd in enumerate(self.kernel_choice):
+            self.watch(dd, handler=lambda change, c=c: self._on_kernel(c, change))
+        self._load_photo()
+        self.update()
+
+    def _build_controls(self, photo: str, n_filters: int, selected: int) -> None:
         lay = widgets.Layout
-        self.photo = widgets.Dropdown(options=PHOTOS, value=photo, description="photo",
-                                      layout=lay(width="180px"))
+        self.photo = widgets.Dropdown(options=PHOTOS, value=photo, description="photo", layout=lay(width="180px"))
         self.n_filters = widgets.IntSlider(value=n_filters, min=1, max=MAX_FILTERS,
                                            description="filters (output depth)",
                                            style={"description_width": "initial"}, layout=lay(width="320px"))
@@ -129,46 +114,37 @@ class ChannelExplorer(widgets.VBox):
                                                style={"description_width": "35px"})
                               for c, ch in enumerate(CHANNELS)]
         self.kernel_view = [widgets.HTML() for _ in CHANNELS]
-        self.status = widgets.HTML()
 
-        big = lay(width="180px")
+    def _build_pictures(self) -> None:
+        big = widgets.Layout(width="180px")
         self.input_image = widgets.Image(format="png", layout=big)
         self.channel_images = [widgets.Image(format="png", layout=big) for _ in CHANNELS]
         self.response_images = [widgets.Image(format="png", layout=big) for _ in CHANNELS]
         self.sum_image = widgets.Image(format="png", layout=big)
         self.sum_label = _label("")
-        self.output_images = [widgets.Image(format="png", layout=lay(width="100px")) for _ in range(MAX_FILTERS)]
+        self.output_images = [widgets.Image(format="png", layout=widgets.Layout(width="100px"))
+                              for _ in range(MAX_FILTERS)]
         self.output_labels = [_label(f"out {k + 1}") for k in range(MAX_FILTERS)]
-        self.output_boxes = [widgets.VBox([img, lab], layout=lay(align_items="center"))
+        self.output_boxes = [widgets.VBox([img, lab], layout=widgets.Layout(align_items="center"))
                              for img, lab in zip(self.output_images, self.output_labels, strict=True)]
         self.output_row = widgets.HBox()
 
-        def column(*children):
-            return widgets.VBox(list(children), layout=lay(align_items="center", margin="0 4px"))
-
+    def _layout(self) -> list[widgets.Widget]:
         row_input = widgets.HBox(
-            [column(_label("input photo: 3 channels"), self.input_image)]
-            + [column(_label(f"channel {ch}"), self.channel_images[c], self.kernel_choice[c], self.kernel_view[c])
+            [_column(_label("input photo: 3 channels"), self.input_image)]
+            + [_column(_label(f"channel {ch}"), self.channel_images[c], self.kernel_choice[c], self.kernel_view[c])
                for c, ch in enumerate(CHANNELS)])
         row_resp = widgets.HBox(
-            [column(self.sum_label, self.sum_image)]
-            + [column(_label(f"{ch} ★ K_{ch}"), self.response_images[c]) for c, ch in enumerate(CHANNELS)])
-        super().__init__([
+            [_column(self.sum_label, self.sum_image)]
+            + [_column(_label(f"{ch} ★ K_{ch}"), self.response_images[c]) for c, ch in enumerate(CHANNELS)])
+        return [
             widgets.HBox([self.photo, self.n_filters, self.selected]),
             row_input,
             row_resp,
             _label("<b>output volume</b>: one feature map per filter (the filter being edited is outlined)"),
             self.output_row,
             self.status,
-        ])
-
-        self.photo.observe(self._on_photo, names="value")
-        self.n_filters.observe(self._on_n_filters, names="value")
-        self.selected.observe(self._on_selected, names="value")
-        for c, dd in enumerate(self.kernel_choice):
-            dd.observe(lambda change, c=c: self._on_kernel(c, change), names="value")
-        self._load_photo()
-        self.update()
+        ]
 
     # ----- state -------------------------------------------------------------------------------------------
     @property
@@ -191,24 +167,21 @@ class ChannelExplorer(widgets.VBox):
             self.selected.value = filter_index
         self.kernel_choice[channel].value = preset  # one update if it changed
 
-    # ----- drawing -----------------------------------------------------------------------------------------
     def _filter_options(self, n: int) -> list[tuple[str, int]]:
         return [(f"filter {k + 1}: {DEFAULT_FILTERS[k][1]}" if self.bank[k] == list(DEFAULT_FILTERS[k][0])
                  else f"filter {k + 1}: your own", k) for k in range(n)]
 
     def _load_photo(self) -> None:
-        """Switch to the selected photo; its pixels, tensor, static pictures and responses are kept."""
-        import torch
-
+        """Switch to the selected photo; its pixels, channels, static pictures and responses are kept."""
         name = self.photo.value
         if name not in self._photos:
             image = sample_image(name, gray=False, size=self.size)   # (H, W, 3) float64
-            x = torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1), dtype=np.float32))
+            channels = np.ascontiguousarray(image.transpose(2, 0, 1), dtype=np.float32)
             small = shrink(image, self.step, "clip")
             pictures = [png_bytes(small)] + [png_bytes(small[:, :, c:c + 1] * np.array(TINTS[c])) for c in range(3)]
-            self._photos[name] = (image, x, pictures, {})
+            self._photos[name] = (image, channels, pictures, {}, {})
         # the responses already computed for this photo stay cached: switching back costs nothing
-        self.image, self._x, pictures, self._cache = self._photos[name]
+        self.image, self._x, pictures, self._cache, self._shown = self._photos[name]
         self.input_image.value = pictures[0]
         for c in range(3):
             self.channel_images[c].value = pictures[1 + c]
@@ -219,79 +192,79 @@ class ChannelExplorer(widgets.VBox):
         A kernel whose only non-zero tap is the centre (identity, negative, zero) just scales the cropped
         channel, so it needs no convolution.
         """
-        import torch
-        import torch.nn.functional as F
-
         for c in range(3):
-            names = sorted({self.bank[k][c] for k in range(self.n_filters.value)} - {n for (cc, n) in self._cache
-                                                                                     if cc == c})
+            names = sorted({self.bank[k][c] for k in range(self.n_filters.value)}
+                           - {n for (cc, n) in self._cache if cc == c})
             conv = []
             for name in names:
                 K = PRESETS[name]
                 if not (K * _OFF_CENTRE).any():
-                    self._cache[(c, name)] = np.float32(K[1, 1]) * self._x[c, 1:-1, 1:-1].numpy()
+                    self._cache[(c, name)] = np.float32(K[1, 1]) * self._x[c, 1:-1, 1:-1]
                 else:
                     conv.append(name)
-            if not conv:
-                continue
-            w = torch.from_numpy(np.array([PRESETS[n] for n in conv], dtype=np.float32))[:, None]
-            with torch.no_grad(), _one_thread(torch):
-                maps = F.conv2d(self._x[None, c:c + 1], w)[0].numpy()
-            for name, m in zip(conv, maps, strict=True):
-                self._cache[(c, name)] = m
+            if conv:
+                maps = torch_filter_bank(self._x[c], np.array([PRESETS[n] for n in conv]))
+                self._cache.update({(c, name): m for name, m in zip(conv, maps, strict=True)})
 
-    def update(self) -> None:
-        """Recompute the output volume of the current filter bank and redraw."""
-        t0 = time.perf_counter()
+    # ----- drawing -----------------------------------------------------------------------------------------
+    def render(self) -> None:
+        """Recompute the output volume of the current filter bank and redraw (the pictures reach the browser
+        first, the kernel tables, labels and outlines after them)."""
         self._fill_cache()
         n, k = self.n_filters.value, self.selected.value
         W = self.weights
         self.outputs = np.array([self._cache[(0, self.bank[j][0])] + self._cache[(1, self.bank[j][1])]
                                  + self._cache[(2, self.bank[j][2])] for j in range(n)])
-        s, ts = self.step, self.thumb_step
-        for c in range(3):
-            self.response_images[c].value = picture(self._cache[(c, self.bank[k][c])], W[k, c].sum(), s)
-            self.kernel_view[c].value = _kernel_html(W[k, c])
-        self.sum_image.value = picture(self.outputs[k], W[k].sum(axis=(1, 2)), s)
-        self.sum_label.value = ("<div style='text-align:center;font-size:12px'>"
-                                f"<b>sum = output map {k + 1}</b></div>")
-        for j in range(n):
-            self.output_images[j].value = picture(self.outputs[j], W[j].sum(axis=(1, 2)), ts)
-            self.output_images[j].layout.border = "3px solid #d62728" if j == k else "3px solid transparent"
-        self.output_row.children = tuple(self.output_boxes[:n])
-        self.last_update_ms = (time.perf_counter() - t0) * 1e3
-        H, W_ = self.image.shape[:2]
-        oh, ow = self.outputs.shape[1:]
-        self.status.value = (f"input 3×{H}×{W_} (C_in×H×W) ★ {n} filter(s) of shape 3×3×3 → output "
-                             f"<b>{n}×{oh}×{ow}</b> (C_out×H'×W') · {self.last_update_ms:.1f} ms")
+        words = [*self.kernel_view, self.sum_label, self.output_row, *(img.layout for img in self.output_images)]
+        with self.sync_after(words):
+            for c in range(3):
+                name = self.bank[k][c]
+                self.response_images[c].value = self._picture((c, name), self._cache[(c, name)], [name], self.step)
+                self.kernel_view[c].value = _kernel_html(W[k, c])
+            self.sum_image.value = self._picture((*self.bank[k], self.step), self.outputs[k], self.bank[k], self.step)
+            self.sum_label.value = ("<div style='text-align:center;font-size:12px'>"
+                                    f"<b>sum = output map {k + 1}</b></div>")
+            for j in range(n):
+                self.output_images[j].value = self._picture((*self.bank[j], self.thumb_step), self.outputs[j],
+                                                            self.bank[j], self.thumb_step)
+                self.output_images[j].layout.border = "3px solid #d62728" if j == k else "3px solid transparent"
+            self.output_row.children = tuple(self.output_boxes[:n])
+
+    def _picture(self, key: tuple, array: np.ndarray, names: list[str], step: int) -> bytes:
+        """``picture`` of a response or map made with the kernels ``names``, encoded once per photo and ``key``
+        (at most 256 kept): an update encodes only the pictures it changes."""
+        if key not in self._shown:
+            if len(self._shown) >= 256:
+                self._shown.clear()
+            self._shown[key] = picture(array, [PRESETS[name].sum() for name in names], step)
+        return self._shown[key]
+
+    def describe(self) -> str:
+        H, W = self.image.shape[:2]
+        n, oh, ow = self.outputs.shape
+        return (f"input 3×{H}×{W} (C_in×H×W) ★ {n} filter(s) of shape 3×3×3 → output "
+                f"<b>{n}×{oh}×{ow}</b> (C_out×H'×W') · {self.last_update_ms:.1f} ms")
 
     # ----- events ------------------------------------------------------------------------------------------
-    def _on_photo(self, change) -> None:
-        t0 = time.perf_counter()
-        self._load_photo()
-        self.update()
-        self.last_update_ms = (time.perf_counter() - t0) * 1e3  # a new photo: count its loading too
+    def _on_photo(self, _change) -> None:
+        with self.timed():  # a new photo: its loading counts in last_update_ms too
+            self._load_photo()
+            self.update()
 
     def _on_n_filters(self, change) -> None:
         n = change["new"]
-        self._quiet = True
-        try:
+        with self.quiet():
             keep = min(self.selected.value, n - 1)
             self.selected.options = self._filter_options(n)
             self.selected.value = keep
             self._show_selected()
-        finally:
-            self._quiet = False
         self.update()
 
     def _on_selected(self, change) -> None:
-        if self._quiet or change["new"] is None:
+        if change["new"] is None:
             return
-        self._quiet = True
-        try:
+        with self.quiet():
             self._show_selected()
-        finally:
-            self._quiet = False
         self.update()
 
     def _show_selected(self) -> None:
@@ -299,30 +272,14 @@ class ChannelExplorer(widgets.VBox):
             dd.value = self.bank[self.selected.value][c]
 
     def _on_kernel(self, c: int, change) -> None:
-        if self._quiet:
-            return
         k = self.selected.value
         self.bank[k][c] = change["new"]
-        self._quiet = True
-        try:
+        with self.quiet():
             options = self._filter_options(self.n_filters.value)
             if options != list(self.selected.options):
                 self.selected.options = options
                 self.selected.value = k
-        finally:
-            self._quiet = False
         self.update()
-
-
-@contextmanager
-def _one_thread(torch):
-    """Small convolutions run faster on one thread than on two contended ones (and leave a core free)."""
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(old)
 
 
 def _kernel_html(K: np.ndarray) -> str:
@@ -331,26 +288,14 @@ def _kernel_html(K: np.ndarray) -> str:
     return f"<table style='font-family:monospace;font-size:11px;margin:auto'>{rows}</table>"
 
 
-def interactions(size: int) -> tuple[ChannelExplorer, list]:
-    """A ChannelExplorer at ``size`` x ``size`` and callables that each change one control like a user."""
+def interactions(size: int) -> tuple[ChannelExplorer, list[actions.Action]]:
+    """A ChannelExplorer at ``size`` x ``size`` and actions that each change one control like a user."""
     w = ChannelExplorer(size=size)
-
-    def set_red():
-        w.kernel_choice[0].value = "Laplacian" if w.kernel_choice[0].value != "Laplacian" else "Sobel y"
-
-    def set_green():
-        w.kernel_choice[1].value = "box blur" if w.kernel_choice[1].value != "box blur" else "emboss"
-
-    def set_blue():
-        w.kernel_choice[2].value = "sharpen" if w.kernel_choice[2].value != "sharpen" else "zero"
-
-    def more_filters():
-        w.n_filters.value = w.n_filters.value % MAX_FILTERS + 1
-
-    def next_filter():
-        w.selected.value = (w.selected.value + 1) % w.n_filters.value
-
-    def other_photo():
-        w.photo.value = PHOTOS[(PHOTOS.index(w.photo.value) + 1) % len(PHOTOS)]
-
-    return w, [set_red, set_green, set_blue, more_filters, next_filter, other_photo]
+    return w, [
+        actions.toggle(w.kernel_choice[0], "Laplacian", "Sobel y", name="set_red"),
+        actions.toggle(w.kernel_choice[1], "box blur", "emboss", name="set_green"),
+        actions.toggle(w.kernel_choice[2], "sharpen", "zero", name="set_blue"),
+        actions.step(w.n_filters, 1, wrap=True, name="more_filters"),
+        actions.step(w.selected, 1, wrap=True, name="next_filter"),
+        actions.cycle(w.photo, PHOTOS, name="other_photo"),
+    ]

@@ -9,34 +9,16 @@ from __future__ import annotations
 
 import html
 import math
-import time
 from collections.abc import Callable
 
 import ipywidgets as widgets
 
+from course.torch_reference import torch_counts
+from course.widgets import actions
+from course.widgets.base import MUTED_COLOUR, CourseWidget, coloured, raised
+
 KINDS = ("fully connected", "locally connected", "shared convolution")
 COLOURS = {"fully connected": "#d62728", "locally connected": "#ff7f0e", "shared convolution": "#2ca02c"}
-
-
-def torch_counts(n: int, in_channels: int, filters: int, k: int) -> dict[str, int]:
-    """Parameter counts of the three layers, built as torch modules on the ``meta`` device.
-
-    ``meta`` tensors have shapes but no storage, so even the 2.6-billion-parameter fully connected
-    layer costs nothing to build. The locally connected layer has one ``C_in*k*k`` filter per output
-    unit and one bias per output unit (no sharing).
-    """
-    import torch
-    from torch import nn
-
-    fc = nn.Linear(n * n * in_channels, n * n * filters, device="meta")
-    conv = nn.Conv2d(in_channels, filters, k, padding=k // 2, device="meta")
-    local_weight = torch.empty(n * n, filters, in_channels * k * k, device="meta")
-    local_bias = torch.empty(filters, n, n, device="meta")
-    return {
-        "fully connected": sum(p.numel() for p in fc.parameters()),
-        "locally connected": local_weight.numel() + local_bias.numel(),
-        "shared convolution": sum(p.numel() for p in conv.parameters()),
-    }
 
 
 def human_bytes(count: int) -> str:
@@ -86,21 +68,23 @@ def bar_chart_svg(counts: dict[str, int | str], width: int = 640) -> str:
     return "".join(parts)
 
 
-class ParameterCounts(widgets.VBox):
+class ParameterCounts(CourseWidget):
     """Sliders for input size, channels, filters and kernel size; three bars on a log scale.
 
     Pass your own ``fc=fc_params, local=local_params, conv=conv_params`` to draw the bars with your
     functions (errors are shown, never raised); by default the counts come from torch modules
-    (:func:`torch_counts`). After each update ``counts`` holds the three numbers and
+    (:func:`course.torch_reference.torch_counts`). After each update ``counts`` holds the three numbers and
     ``last_update_ms`` the time the update took.
     """
+
+    default_size = 55
 
     def __init__(self, size: int = 55, in_channels: int = 3, filters: int = 96, kernel: int = 11,
                  fc: Callable | None = None, local: Callable | None = None,
                  conv: Callable | None = None) -> None:
+        super().__init__()
         self.functions = {"fully connected": fc, "locally connected": local, "shared convolution": conv}
         self.counts: dict[str, int | str] = {}
-        self.last_update_ms = 0.0
         style = {"description_width": "110px"}
         layout = widgets.Layout(width="420px")
         self.size = widgets.IntSlider(value=size, min=1, max=512, description="input n × n",
@@ -112,11 +96,9 @@ class ParameterCounts(widgets.VBox):
         self.kernel = widgets.IntSlider(value=kernel, min=1, max=31, step=2, description="kernel k × k",
                                         style=style, layout=layout)
         self.chart = widgets.HTML()
-        self.status = widgets.HTML()
-        for s in (self.size, self.in_channels, self.filters, self.kernel):
-            s.observe(lambda _change: self.update(), names="value")
-        super().__init__([widgets.HBox([widgets.VBox([self.size, self.in_channels, self.filters, self.kernel]),
-                                        self.status]), self.chart])
+        self.watch(self.size, self.in_channels, self.filters, self.kernel)
+        self.children = [widgets.HBox([widgets.VBox([self.size, self.in_channels, self.filters, self.kernel]),
+                                       self.status]), self.chart]
         self.update()
 
     def _count(self, kind: str, n: int, c_in: int, c_out: int, k: int, default: dict[str, int]) -> int | str:
@@ -132,34 +114,29 @@ class ParameterCounts(widgets.VBox):
                 value = fn(c_in, c_out, k)
             return int(value)
         except Exception as exc:  # a student's function may fail: show it instead of a bar
-            return f"your function raised {type(exc).__name__}: {exc}"
+            return raised("your function", exc)
 
-    def update(self) -> None:
+    def render(self) -> None:
         """Recount and redraw."""
-        t0 = time.perf_counter()
         n, c_in, c_out, k = self.size.value, self.in_channels.value, self.filters.value, self.kernel.value
         default = torch_counts(n, c_in, c_out, k)
         self.counts = {kind: self._count(kind, n, c_in, c_out, k, default) for kind in KINDS}
         self.chart.value = bar_chart_svg(self.counts)
+
+    def describe(self) -> str:
+        n, c_in, c_out, k = self.size.value, self.in_channels.value, self.filters.value, self.kernel.value
         fc, local, conv = (self.counts[kind] for kind in KINDS)
         lines = [f"layer: {n}×{n}×{c_in} → {n}×{n}×{c_out}, {k}×{k} filters ('same' padding, stride 1)"]
         if all(isinstance(v, int) and v > 0 for v in (fc, local, conv)):
             lines.append(f"locally connected / shared = {local / conv:,.1f} "
                          f"(one filter per position: {n}×{n} = {n * n:,} positions)")
             lines.append(f"fully connected / shared = {fc / conv:,.1f}")
-        self.last_update_ms = (time.perf_counter() - t0) * 1e3
-        lines.append(f"<span style='color:#888'>{self.last_update_ms:.1f} ms</span>")
-        self.status.value = "<br>".join(lines)
+        lines.append(coloured(f"{self.last_update_ms:.1f} ms", MUTED_COLOUR))
+        return "<br>".join(lines)
 
 
-def interactions(size: int) -> tuple[ParameterCounts, list[Callable[[], None]]]:
-    """A widget at input size ``size`` and callables that each move one control as a user would."""
+def interactions(size: int) -> tuple[ParameterCounts, list[actions.Action]]:
+    """A widget at input size ``size`` and actions that each move one control as a user would."""
     w = ParameterCounts(size=size)
-
-    def nudge(slider: widgets.IntSlider) -> Callable[[], None]:
-        def move() -> None:
-            step = slider.step
-            slider.value = slider.value - step if slider.value + step > slider.max else slider.value + step
-        return move
-
-    return w, [nudge(w.size), nudge(w.in_channels), nudge(w.filters), nudge(w.kernel)]
+    return w, [actions.step(slider, name=f"move_{name}") for name, slider in
+               [("size", w.size), ("in_channels", w.in_channels), ("filters", w.filters), ("kernel", w.kernel)]]

@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import ipywidgets as widgets
 import numpy as np
 
 from course.images import sample_image
-from course.widgets.render import png_bytes
+from course.images import shift_image as shift_image  # notebook 05 imports it from here; its home is course.images
+from course.torch_reference import torch_pool2d as torch_pool2d  # notebook 05 imports it from here (same)
+from course.widgets import actions
+from course.widgets.base import CourseWidget, ShownError, raised
+from course.widgets.render import block_all, block_any, fit, outline, png_bytes, to_rgb, upscale
 
 #: colours (RGB in [0, 1]) used in the pictures
 GRID = np.array([1.0, 0.8, 0.0])      # window starts
 WINDOW = np.array([0.9, 0.1, 0.1])    # the window of the middle output
 FILL = np.array([0.2, 0.4, 1.0])      # zero fill brought in by the shift / outputs that see it
 CHANGED = np.array([1.0, 0.15, 0.15])  # outputs changed by the shift
-
-
-def torch_pool2d(X: np.ndarray, size, stride=None, padding=0, mode: str = "max") -> np.ndarray:
-    """2-D max or average pooling of a 2-D array by ``torch.nn.functional`` (the reference semantics)."""
-    import torch
-    import torch.nn.functional as F
-
-    x = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float64))[None, None]
-    if mode == "max":
-        return F.max_pool2d(x, size, stride, padding)[0, 0].numpy()
-    if mode == "avg":
-        return F.avg_pool2d(x, size, stride, padding)[0, 0].numpy()
-    raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
 
 
 def fast_pool2d(X: np.ndarray, size: int, stride: int | None = None, padding: int = 0,
@@ -65,65 +55,7 @@ def fast_pool2d(X: np.ndarray, size: int, stride: int | None = None, padding: in
     return out
 
 
-def shift_image(X: np.ndarray, dy: int, dx: int) -> np.ndarray:
-    """``X`` moved ``dy`` rows down and ``dx`` columns right (both >= 0), zeros shifted in."""
-    out = np.zeros_like(X)
-    H, W = X.shape
-    if dy < H and dx < W:
-        out[dy:, dx:] = X[:H - dy, :W - dx]
-    return out
-
-
-def _upscale(img: np.ndarray, factor: int) -> np.ndarray:
-    if factor == 1:
-        return img
-    return np.repeat(np.repeat(img, factor, axis=0), factor, axis=1)
-
-
-def _fit(n: int, display_px: int) -> tuple[int, int]:
-    """(up, down): show n pixels at about ``display_px`` by repeating each ``up`` times or keeping every ``down``-th."""
-    if n <= display_px:
-        return max(1, display_px // n), 1
-    return 1, -(-n // display_px)
-
-
-def _blocks(mask: np.ndarray, d: int) -> np.ndarray:
-    h, w = mask.shape
-    H, W = -(-h // d) * d, -(-w // d) * d
-    padded = np.zeros((H, W), dtype=bool)
-    padded[:h, :w] = mask
-    return padded.reshape(H // d, d, W // d, d)
-
-
-def _block_any(mask: np.ndarray, d: int) -> np.ndarray:
-    """Downsample a boolean mask by ``d``: a shown pixel is True if any pixel of its block is."""
-    return mask if d == 1 else _blocks(mask, d).any(axis=(1, 3))
-
-
-def _block_all(mask: np.ndarray, d: int) -> np.ndarray:
-    """Downsample a boolean mask by ``d``: a shown pixel is True if every pixel of its block is."""
-    return mask if d == 1 else ~_blocks(~mask, d).any(axis=(1, 3))
-
-
-def _rgb(grey: np.ndarray) -> np.ndarray:
-    return np.repeat(np.clip(grey, 0.0, 1.0)[..., None], 3, axis=2)
-
-
-def _outline(img: np.ndarray, top: int, left: int, height: int, width: int, color: np.ndarray,
-             thick: int = 1) -> None:
-    """Draw a rectangle outline in place (clipped to the image)."""
-    H, W = img.shape[:2]
-    r0, c0 = max(top, 0), max(left, 0)
-    r1, c1 = min(top + height, H), min(left + width, W)
-    if r0 >= r1 or c0 >= c1:
-        return
-    img[r0:min(r0 + thick, r1), c0:c1] = color
-    img[max(r1 - thick, r0):r1, c0:c1] = color
-    img[r0:r1, c0:min(c0 + thick, c1)] = color
-    img[r0:r1, max(c1 - thick, c0):c1] = color
-
-
-class PoolingExplorer(widgets.VBox):
+class PoolingExplorer(CourseWidget):
     """Pool a grey photo with a window of ``size`` moved by ``stride``; shift the photo and compare.
 
     Three pictures: the (shifted) input with the window grid (a yellow line where each window starts, the
@@ -138,14 +70,18 @@ class PoolingExplorer(widgets.VBox):
     ``last_update_ms``.
     """
 
+    default_size = 64
+
     def __init__(self, image: np.ndarray | None = None,
                  pool: Callable[..., np.ndarray] | None = None,
                  mode: str = "max", size: int = 2, stride: int = 2, shift: int = 0,
                  display_px: int = 320) -> None:
-        # C order: sample_image's crops come out column-major, slow for strided slices and for torch
-        self.image = np.ascontiguousarray(sample_image(size=64) if image is None else image, dtype=np.float64)
-        if self.image.ndim != 2:
-            raise ValueError(f"image must be a 2-D grey image, got shape {self.image.shape}")
+        image = np.ascontiguousarray(sample_image(size=self.default_size) if image is None else image,
+                                     dtype=np.float64)
+        if image.ndim != 2:
+            raise ValueError(f"image must be a 2-D grey image, got shape {image.shape}")
+        super().__init__()
+        self.image = image
         self.pool = pool or fast_pool2d
         self.display_px = int(display_px)
         self.shifted: np.ndarray | None = None
@@ -153,7 +89,6 @@ class PoolingExplorer(widgets.VBox):
         self.pooled: np.ndarray | None = None
         self.valid: np.ndarray | None = None
         self.changed: np.ndarray | None = None
-        self.last_update_ms = 0.0
         self._reference_key: tuple | None = None
         self._input_key: tuple | None = None
 
@@ -168,27 +103,53 @@ class PoolingExplorer(widgets.VBox):
         self.input_view = widgets.Image(format="png", layout=box)
         self.output_view = widgets.Image(format="png", layout=box)
         self.changed_view = widgets.Image(format="png", layout=box)
-        self.status = widgets.HTML()
 
-        for control in (self.mode, self.size, self.stride, self.shift_x, self.shift_y):
-            control.observe(self._on_change, names="value")
+        self.watch(self.mode, self.size, self.stride, self.shift_x, self.shift_y)
         titles = ["input (shifted), windows", "pooled output", "changed by the shift (red)"]
         panels = [widgets.VBox([widgets.HTML(f"<b>{t}</b>"), v])
                   for t, v in zip(titles, (self.input_view, self.output_view, self.changed_view), strict=True)]
-        super().__init__([
+        self.children = [
             widgets.HBox([self.mode, self.size, self.stride]),
             widgets.HBox([self.shift_x, self.shift_y]),
             widgets.HBox(panels),
             self.status,
-        ])
+        ]
         self.update()
 
-    def update(self) -> None:
+    def render(self) -> None:
         """Shift, pool, compare and redraw the three pictures."""
-        t0 = time.perf_counter()
         k, s, mode = self.size.value, self.stride.value, self.mode.value
         dy, dx = self.shift_y.value, self.shift_x.value
         shifted = shift_image(self.image, dy, dx)
+        reference, pooled = self._pool_both(shifted, k, s, mode)
+        oh, ow = pooled.shape
+        valid = ((np.arange(oh) * s >= dy)[:, None] & (np.arange(ow) * s >= dx)[None, :])
+        self.shifted, self.reference, self.pooled = shifted, reference, pooled
+        self.valid, self.changed = valid, (pooled != reference) & valid
+        self._reference_key = (k, s, mode)
+
+        if self._input_key != (k, s, dy, dx):  # the input picture does not depend on the mode
+            self.input_view.value = png_bytes(self._input_picture(k, s, dy, dx, oh, ow))
+            self._input_key = (k, s, dy, dx)
+        up, down = fit(max(oh, ow), self.display_px)
+        self.output_view.value = png_bytes(pooled[::down, ::down], scale=up)   # grey: a third of the bytes
+        marked = 0.35 + 0.5 * to_rgb(np.clip(pooled[::down, ::down], 0.0, 1.0))
+        shown_valid = block_all(valid, down)
+        marked[~shown_valid] = 0.5 * marked[~shown_valid] + 0.5 * FILL
+        marked[block_any(self.changed, down)] = CHANGED
+        self.changed_view.value = png_bytes(marked, scale=up)
+
+    def describe(self) -> str:
+        k, s, mode = self._reference_key
+        oh, ow = self.pooled.shape
+        n_valid, n_changed = int(self.valid.sum()), int(self.changed.sum())
+        share = f"{100 * n_changed / n_valid:.1f} %" if n_valid else "–"
+        return (f"{mode} pool {k}×{k}, stride {s}: {self.image.shape[0]}×{self.image.shape[1]} → "
+                f"{oh}×{ow}; shift ({self.shift_y.value}↓, {self.shift_x.value}→) changed <b>{n_changed}</b> "
+                f"of {n_valid} comparable outputs ({share}); {self.last_update_ms:.1f} ms")
+
+    def _pool_both(self, shifted: np.ndarray, k: int, s: int, mode: str) -> tuple[np.ndarray, np.ndarray]:
+        """(pooled input, pooled shifted input); a student's failing ``pool`` raises :class:`ShownError`."""
         try:
             if self._reference_key == (k, s, mode) and self.reference is not None:
                 reference = self.reference  # the unshifted input pools the same as last time
@@ -196,47 +157,21 @@ class PoolingExplorer(widgets.VBox):
                 reference = np.asarray(self.pool(self.image, k, s, 0, mode), dtype=np.float64)
             pooled = np.asarray(self.pool(shifted, k, s, 0, mode), dtype=np.float64)
         except Exception as exc:  # a student's pool may fail: say so, keep the old pictures
-            self.status.value = f"<span style='color:#b00'>pooling raised {type(exc).__name__}: {exc}</span>"
-            return
+            raise ShownError(raised("pooling", exc)) from exc
         if pooled.ndim != 2 or pooled.shape != reference.shape:
-            self.status.value = (f"<span style='color:#b00'>pooling returned shapes {reference.shape} and "
-                                 f"{pooled.shape}; expected one 2-D shape</span>")
-            return
-        oh, ow = pooled.shape
-        valid = ((np.arange(oh) * s >= dy)[:, None] & (np.arange(ow) * s >= dx)[None, :])
-        changed = (pooled != reference) & valid
-        self.shifted, self.reference, self.pooled = shifted, reference, pooled
-        self.valid, self.changed = valid, changed
-        self._reference_key = (k, s, mode)
-
-        if self._input_key != (k, s, dy, dx):  # the input picture does not depend on the mode
-            self.input_view.value = png_bytes(self._input_picture(k, s, dy, dx, oh, ow))
-            self._input_key = (k, s, dy, dx)
-        up, down = _fit(max(oh, ow), self.display_px)
-        self.output_view.value = png_bytes(_upscale(pooled[::down, ::down], up))   # grey: a third of the bytes
-        marked = 0.35 + 0.5 * _rgb(pooled[::down, ::down])
-        shown_valid = _block_all(valid, down)
-        shown_changed = _block_any(changed, down)
-        marked[~shown_valid] = 0.5 * marked[~shown_valid] + 0.5 * FILL
-        marked[shown_changed] = CHANGED
-        self.changed_view.value = png_bytes(_upscale(marked, up))
-
-        self.last_update_ms = (time.perf_counter() - t0) * 1e3
-        n_valid, n_changed = int(valid.sum()), int(changed.sum())
-        share = f"{100 * n_changed / n_valid:.1f} %" if n_valid else "–"
-        self.status.value = (f"{mode} pool {k}×{k}, stride {s}: {self.image.shape[0]}×{self.image.shape[1]} → "
-                             f"{oh}×{ow}; shift ({dy}↓, {dx}→) changed <b>{n_changed}</b> of {n_valid} "
-                             f"comparable outputs ({share}); {self.last_update_ms:.1f} ms")
+            raise ShownError(f"pooling returned shapes {reference.shape} and {pooled.shape}; "
+                             "expected one 2-D shape")
+        return reference, pooled
 
     def _input_picture(self, k: int, s: int, dy: int, dx: int, oh: int, ow: int) -> np.ndarray:
         H, W = self.image.shape
-        up, down = _fit(max(H, W), self.display_px)
-        rgb = _rgb(self.shifted[::down, ::down])
+        up, down = fit(max(H, W), self.display_px)
+        rgb = to_rgb(np.clip(self.shifted[::down, ::down], 0.0, 1.0))
         fy, fx = -(-dy // down), -(-dx // down)
         if fy or fx:  # the zero fill, tinted
             rgb[:fy] = 0.5 * rgb[:fy] + 0.5 * FILL
             rgb[fy:, :fx] = 0.5 * rgb[fy:, :fx] + 0.5 * FILL
-        img = _upscale(rgb, up)
+        img = upscale(rgb, up)
         if s * up >= 4 * down:  # window starts, when they are far enough apart to be seen
             rows = np.arange(oh) * s * up // down
             cols = np.arange(ow) * s * up // down
@@ -244,27 +179,18 @@ class PoolingExplorer(widgets.VBox):
             img[:, cols] = 0.5 * img[:, cols] + 0.5 * GRID
         i, j = oh // 2, ow // 2
         side = max(2, k * up // down)
-        _outline(img, i * s * up // down, j * s * up // down, side, side, WINDOW, max(1, up // 3))
+        outline(img, i * s * up // down, j * s * up // down, side, side, WINDOW, max(1, up // 3))
         return img
 
-    def _on_change(self, change) -> None:
-        self.update()
 
-
-def interactions(size: int) -> tuple[PoolingExplorer, list[Callable[[], None]]]:
-    """An explorer on a ``size`` x ``size`` photo and one callable per control, each changing it (back and forth
+def interactions(size: int) -> tuple[PoolingExplorer, list[actions.Action]]:
+    """An explorer on a ``size`` x ``size`` photo and one action per control, each changing it (back and forth
     between two values, so every call triggers an update)."""
     w = PoolingExplorer(image=sample_image(size=size))
-
-    def toggle(control, a, b):
-        def act():
-            control.value = b if control.value == a else a
-        return act
-
     return w, [
-        toggle(w.mode, "avg", "max"),
-        toggle(w.size, 3, 2),
-        toggle(w.stride, 1, 2),
-        toggle(w.shift_x, 1, 0),
-        toggle(w.shift_y, 1, 0),
+        actions.toggle(w.mode, "avg", "max"),
+        actions.toggle(w.size, 3, 2),
+        actions.toggle(w.stride, 1, 2),
+        actions.toggle(w.shift_x, 1, 0),
+        actions.toggle(w.shift_y, 1, 0),
     ]

@@ -1,13 +1,19 @@
-"""Turning arrays into bytes an ``ipywidgets.Image`` shows, fast enough for live updates."""
+"""Arrays into pictures an ``ipywidgets.Image`` shows, fast enough for live updates: scaling, marking, PNG.
+
+The images themselves (photos, synthetic test images) come from :mod:`course.images`.
+"""
 
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 
 import numpy as np
 from PIL import Image
 
 
+# ---- values to pixels -----------------------------------------------------------------------------------
 def to_uint8(img: np.ndarray, mode: str = "clip") -> np.ndarray:
     """Map a float image to 0..255: ``clip`` keeps [0, 1]; ``abs`` and ``rescale`` stretch to the range."""
     img = np.asarray(img, dtype=np.float64)
@@ -24,13 +30,131 @@ def to_uint8(img: np.ndarray, mode: str = "clip") -> np.ndarray:
     return (out * 255.0 + 0.5).astype(np.uint8)
 
 
-def png_bytes(img: np.ndarray, mode: str = "clip") -> bytes:
-    """PNG bytes of a grey (H, W) or colour (H, W, 3) float image."""
-    buf = io.BytesIO()
-    Image.fromarray(to_uint8(img, mode)).save(buf, format="PNG", compress_level=1)
-    return buf.getvalue()
+def display_mode(kernel_sums, otherwise: str = "rescale") -> str:
+    """How a filter's response is shown. If every kernel involved sums to 0 (Sobel, Laplacian, ...), the
+    response is a signed edge map: show its magnitude (``abs``). Otherwise ``otherwise``: ``rescale`` stretches
+    a signed mixture (red minus green) to black..white, ``clip`` shows a blur or sharpening as a photo."""
+    return "abs" if np.all(np.abs(np.asarray(kernel_sums, dtype=float)) < 1e-9) else otherwise
+
+
+_COLOUR_TYPE = {1: 0, 3: 2, 4: 6}   # PNG colour type by channels: grey, RGB, RGBA
+
+
+def _chunk(tag: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+
+def png_bytes(img: np.ndarray, mode: str = "clip", scale: int = 1) -> bytes:
+    """PNG bytes of a grey (H, W) or colour (H, W, 3) image: float (mapped by ``mode``) or uint8 (as is),
+    each pixel drawn as a ``scale`` x ``scale`` block (scaled after the mapping to bytes: the same picture as
+    ``png_bytes(upscale(img, scale))`` for far less work).
+
+    Written here rather than by Pillow: every scanline unfiltered, deflated at level 1. Pillow always tries
+    the five PNG filters on every line, which made encoding most of a widget's update (2-9x slower for the
+    same pixels; bench/RESULTS.md, section 4); pictures drawn by code compress well without them.
+    """
+    img = np.asarray(img)
+    pixels = upscale(img if img.dtype == np.uint8 else to_uint8(img, mode), scale)
+    if pixels.ndim == 3 and pixels.shape[2] == 1:
+        pixels = pixels[:, :, 0]
+    channels = 1 if pixels.ndim == 2 else pixels.shape[-1]
+    if pixels.ndim not in (2, 3) or channels not in _COLOUR_TYPE or 0 in pixels.shape:
+        raise ValueError(f"png_bytes takes a non-empty (H, W), (H, W, 3) or (H, W, 4) image, got {img.shape}")
+    h, w = pixels.shape[:2]
+    rows = np.zeros((h, 1 + w * channels), dtype=np.uint8)    # a 0 byte (no filter) before every line
+    rows[:, 1:] = pixels.reshape(h, w * channels)
+    header = struct.pack(">IIBBBBB", w, h, 8, _COLOUR_TYPE[channels], 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows.tobytes(), 1))
+            + _chunk(b"IEND", b""))
 
 
 def decode_png(data: bytes) -> np.ndarray:
     """The uint8 pixels of PNG bytes (used by tests to check what a widget shows)."""
     return np.asarray(Image.open(io.BytesIO(data)))
+
+
+def to_rgb(grey: np.ndarray) -> np.ndarray:
+    """(H, W) -> (H, W, 3): the same value in the three channels (to draw colour marks on it)."""
+    return np.repeat(np.asarray(grey)[..., None], 3, axis=2)
+
+
+# ---- sizes ----------------------------------------------------------------------------------------------
+def fit(n: int, display_px: int) -> tuple[int, int]:
+    """``(up, down)``: show ``n`` pixels at about ``display_px`` by repeating each ``up`` times (small images)
+    or keeping every ``down``-th (large ones)."""
+    if n <= display_px:
+        return max(1, display_px // n), 1
+    return 1, -(-n // display_px)
+
+
+def display_step(size: int, target: int) -> int:
+    """Subsampling factor so that a ``size``-pixel side is shown with about ``target`` pixels."""
+    return max(1, round(int(size) / int(target)))
+
+
+def upscale(img: np.ndarray, factor: int) -> np.ndarray:
+    """Each pixel of an (H, W) or (H, W, C) image becomes a ``factor`` x ``factor`` block."""
+    if factor == 1:
+        return img
+    return np.repeat(np.repeat(img, factor, axis=0), factor, axis=1)
+
+
+def shrink(img: np.ndarray, step: int, mode: str) -> np.ndarray:
+    """Downsample (H, W) or (H, W, 3) by ``step`` in blocks: the mean of each block, or for ``abs`` mode the
+    largest |value| (so thin edges survive)."""
+    if step == 1:
+        return img
+    h, w = img.shape[0] // step, img.shape[1] // step
+    parts = [img[i:h * step:step, j:w * step:step] for i in range(step) for j in range(step)]
+    if mode == "abs":
+        return np.maximum.reduce([np.abs(p) for p in parts])
+    return np.add.reduce(parts) / len(parts)
+
+
+def _blocks(mask: np.ndarray, d: int) -> np.ndarray:
+    h, w = mask.shape
+    H, W = -(-h // d) * d, -(-w // d) * d
+    padded = np.zeros((H, W), dtype=bool)
+    padded[:h, :w] = mask
+    return padded.reshape(H // d, d, W // d, d)
+
+
+def block_any(mask: np.ndarray, d: int) -> np.ndarray:
+    """Downsample a boolean mask by ``d``: a shown pixel is True if any pixel of its block is."""
+    return mask if d == 1 else _blocks(mask, d).any(axis=(1, 3))
+
+
+def block_all(mask: np.ndarray, d: int) -> np.ndarray:
+    """Downsample a boolean mask by ``d``: a shown pixel is True if every pixel of its block is."""
+    return mask if d == 1 else ~_blocks(~mask, d).any(axis=(1, 3))
+
+
+# ---- marks ----------------------------------------------------------------------------------------------
+def grid_lines(img: np.ndarray, cell: int, colour) -> np.ndarray:
+    """Draw a line of ``colour`` along the last row and column of every ``cell`` x ``cell`` block, in place."""
+    img[cell - 1::cell, :] = colour
+    img[:, cell - 1::cell] = colour
+    return img
+
+
+def outline(img: np.ndarray, top: int, left: int, height: int, width: int, colour, thick: int = 1,
+            outside: bool = False) -> None:
+    """Draw a rectangle's outline in place, clipped to the image: ``thick`` pixels inside its edge, or with
+    ``outside`` around it (the rectangle itself stays visible)."""
+    H, W = img.shape[:2]
+    if outside:
+        b, r = min(top + height, H), min(left + width, W)
+        t0, l0 = max(top - thick, 0), max(left - thick, 0)
+        img[t0:top, l0:r + thick] = colour
+        img[b:b + thick, l0:r + thick] = colour
+        img[t0:b + thick, l0:left] = colour
+        img[t0:b + thick, r:r + thick] = colour
+        return
+    r0, c0 = max(top, 0), max(left, 0)
+    r1, c1 = min(top + height, H), min(left + width, W)
+    if r0 >= r1 or c0 >= c1:
+        return
+    img[r0:min(r0 + thick, r1), c0:c1] = colour
+    img[max(r1 - thick, r0):r1, c0:c1] = colour
+    img[r0:r1, c0:min(c0 + thick, c1)] = colour
+    img[r0:r1, max(c1 - thick, c0):c1] = colour

@@ -12,19 +12,20 @@ The progress bar is ``tqdm.auto``: a widget bar in JupyterLab, a text bar on a t
 
 from __future__ import annotations
 
-import io
 import math
 import sys
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
 from tqdm.auto import tqdm
 from tqdm.notebook import tqdm_notebook
+
+from course.widgets import actions
+from course.widgets.base import CourseWidget, error_html, escape
+from course.widgets.render import png_bytes
 
 
 def _values(history: Mapping, key: str) -> list[float]:
@@ -36,25 +37,27 @@ def _values(history: Mapping, key: str) -> list[float]:
     return values
 
 
-class TrainingMonitor(widgets.VBox):
+class TrainingMonitor(CourseWidget):
     """Progress bar (epochs done, latest loss and accuracy) above two live plots: training loss and
     test accuracy per epoch. ``target`` draws a dashed line at the accuracy to reach.
 
     Call it (or :meth:`update`) with the history after each epoch. After each update ``last_update_ms``
     holds the time the redraw took, ``epochs_done`` the number of epochs shown and ``image.value`` the PNG.
-    A malformed history never raises: the message is shown under the plot instead.
+    A malformed history never raises: the message is shown under the plot instead (and kept in ``error``).
     """
+
+    default_size = 20  # epochs
 
     def __init__(self, epochs: int, title: str = "training", target: float | None = None,
                  loss_key: str = "train_loss", acc_key: str = "test_acc") -> None:
         if not isinstance(epochs, int) or epochs < 1:
             raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+        super().__init__()
         self.epochs = epochs
         self.loss_key, self.acc_key = loss_key, acc_key
         self.target = target
-        self.last_update_ms = 0.0
         self.epochs_done = 0
-        self.error = ""
+        self._history: Mapping = {}
 
         kwargs = {"total": epochs, "desc": title, "unit": "epoch"}
         if issubclass(tqdm, tqdm_notebook):  # in a notebook: a widget bar, placed inside this box
@@ -63,7 +66,12 @@ class TrainingMonitor(widgets.VBox):
         else:  # terminal or headless tests: a text bar on stderr
             self.bar = tqdm(file=sys.stderr, **kwargs)
             bar_widget = widgets.HTML()
+        self._make_figure()
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width="640px"))
+        self.children = [bar_widget, self.image, self.status]
+        self.update({loss_key: [], acc_key: []})
 
+    def _make_figure(self) -> None:
         self.figure = Figure(figsize=(8.0, 2.8), dpi=80)
         FigureCanvasAgg(self.figure)
         self.ax_loss, self.ax_acc = self.figure.subplots(1, 2)
@@ -73,34 +81,31 @@ class TrainingMonitor(widgets.VBox):
         self.ax_loss.set(title="training loss", xlabel="epoch", yscale="log")
         self.ax_acc.set(title="test accuracy", xlabel="epoch", ylim=(0.0, 1.0))
         for ax in (self.ax_loss, self.ax_acc):
-            ax.set_xlim(0.5, epochs + 0.5)
+            ax.set_xlim(0.5, self.epochs + 0.5)
             ax.grid(alpha=0.3)
-        if target is not None:
-            self.ax_acc.axhline(target, color="tab:red", linestyle="--", linewidth=1)
-            self.ax_acc.text(0.6, target - 0.08, f"target {target:.0%}", color="tab:red")
+        if self.target is not None:
+            self.ax_acc.axhline(self.target, color="tab:red", linestyle="--", linewidth=1)
+            self.ax_acc.text(0.6, self.target - 0.08, f"target {self.target:.0%}", color="tab:red")
         self.figure.tight_layout()
-
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="640px"))
-        self.status = widgets.HTML()
-        super().__init__([bar_widget, self.image, self.status])
-        self.update({loss_key: [], acc_key: []})
 
     def __call__(self, history: Mapping[str, Sequence[float]]) -> None:
         self.update(history)
 
     def update(self, history: Mapping[str, Sequence[float]] | None = None) -> None:
         """Redraw the curves from ``history`` and move the progress bar to the number of epochs done."""
-        start = time.perf_counter()
+        self._history = history or {}
+        super().update()
+
+    def render(self) -> None:
         try:
-            loss = _values(history or {}, self.loss_key)
-            acc = _values(history or {}, self.acc_key)
+            loss = _values(self._history, self.loss_key)
+            acc = _values(self._history, self.acc_key)
             self._draw(loss, acc)
-            self.error = ""
-            self.status.value = ""
         except Exception as exc:  # noqa: BLE001 - a student's history must never crash the display
             self.error = f"{type(exc).__name__}: {exc}"
-            self.status.value = f"<span style='color:#b00'>cannot plot this history: {self.error}</span>"
-        self.last_update_ms = (time.perf_counter() - start) * 1000.0
+
+    def describe(self) -> str:
+        return error_html(f"cannot plot this history: {escape(self.error)}") if self.error else ""
 
     def _limits_ok(self, loss: list[float], n: int) -> bool:
         lo, hi = self.ax_loss.get_ylim()
@@ -129,12 +134,11 @@ class TrainingMonitor(widgets.VBox):
         canvas.restore_region(self._background)  # blit: only the two curves are drawn each epoch
         self.ax_loss.draw_artist(self.loss_line)
         self.ax_acc.draw_artist(self.acc_line)
-        rgb = np.asarray(canvas.buffer_rgba())[..., :3]
-        buf = io.BytesIO()
-        Image.fromarray(rgb).save(buf, format="PNG", compress_level=1)
-        self.image.value = buf.getvalue()
-
+        self.image.value = png_bytes(np.asarray(canvas.buffer_rgba())[..., :3])
         self.epochs_done = n
+        self._advance_bar(n, loss, acc)
+
+    def _advance_bar(self, n: int, loss: list[float], acc: list[float]) -> None:
         self.bar.n = min(n, self.epochs)
         postfix = {}
         if loss:
@@ -147,7 +151,10 @@ class TrainingMonitor(widgets.VBox):
             self.bar.close()
 
     def close(self) -> None:
-        self.bar.close()
+        """Close the progress bar and the widget (also when construction failed before the bar existed)."""
+        bar = self.__dict__.get("bar")
+        if bar is not None:
+            bar.close()
         super().close()
 
 
@@ -158,13 +165,14 @@ def synthetic_history(epochs: int) -> dict[str, list[float]]:
     return {"train_loss": loss, "test_acc": acc}
 
 
-def interactions(size: int) -> tuple[TrainingMonitor, list[Callable[[], None]]]:
-    """A monitor for a ``size``-epoch run and callables that each feed it a longer history."""
+def interactions(size: int) -> tuple[TrainingMonitor, list[actions.Action]]:
+    """A monitor for a ``size``-epoch run and actions that each feed it a longer history (as the training
+    loop does, from the kernel: no control is touched)."""
     size = max(int(size), 3)
     monitor = TrainingMonitor(epochs=size, target=0.97)
     full = synthetic_history(size)
 
-    def upto(n: int) -> Callable[[], None]:
-        return lambda: monitor.update({k: v[:n] for k, v in full.items()})
+    def upto(n: int) -> actions.Action:
+        return actions.call(lambda: monitor.update({k: v[:n] for k, v in full.items()}), name=f"epochs_{n}")
 
     return monitor, [upto(1), upto(size // 2), upto(size - 1), upto(size)]

@@ -74,8 +74,9 @@ class Lab:
             return ""
 
 
-def start_lab(root: Path, home: Path, timeout: float = 90.0) -> Lab:
-    """Start ``jupyter lab`` serving ``root``; return once its REST API answers."""
+def start_lab(root: Path, home: Path, timeout: float = 90.0, extra_args: tuple[str, ...] = ()) -> Lab:
+    """Start ``jupyter lab`` serving ``root`` (``extra_args``: more command-line options); return once its REST
+    API answers."""
     home.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env.pop("MPLBACKEND", None)  # the test process sets Agg; the kernels must use the inline backend
@@ -100,7 +101,7 @@ def start_lab(root: Path, home: Path, timeout: float = 90.0) -> Lab:
            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
            "--LabApp.expose_app_in_browser=True",  # lets the tests reach JupyterLab's own commands
            "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-           "--LabApp.extension_manager=readonly"]
+           "--LabApp.extension_manager=readonly", *extra_args]
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True)
@@ -319,13 +320,17 @@ def nbgrader_cells(nb_path: Path) -> list[dict]:
 
 
 def widget_classes() -> dict[str, str]:
-    """``{class name: module}`` of every widget class in ``course/widgets`` (a subclass of an ipywidgets box)."""
+    """``{class name: module}`` of every widget class in ``course/widgets``: a subclass of ``CourseWidget`` (the
+    base class, in ``base.py``, is not a widget of its own) or, in the older pattern, of an ipywidgets box."""
     found = {}
     for path in sorted((ROOT / "course" / "widgets").glob("*.py")):
+        if path.stem == "base":
+            continue
         for node in ast.parse(path.read_text()).body:
             if isinstance(node, ast.ClassDef) and any(
-                    isinstance(b, ast.Attribute) and isinstance(b.value, ast.Name)
-                    and b.value.id in ("widgets", "ipywidgets") for b in node.bases):
+                    (isinstance(b, ast.Name) and b.id == "CourseWidget")
+                    or (isinstance(b, ast.Attribute) and isinstance(b.value, ast.Name)
+                        and b.value.id in ("widgets", "ipywidgets")) for b in node.bases):
                 found[node.name] = path.stem
     return found
 

@@ -219,6 +219,11 @@ LATENCY_JS = """async ({cell, presets}) => {
 }"""
 
 
+def test_lab_runs_the_course_server_extension(lab):
+    """The workspace's JupyterLab loads course.lab_server (kernel websockets without Nagle's delay)."""
+    assert "course.lab_server: kernel websockets without Nagle" in lab.log.read_text(), lab.log_tail()
+
+
 def test_playground_latency(lab, page, request):
     """Browser-side time from choosing a preset to the new picture's src (median of 10): bench/out/."""
     path = RELEASE / NB01

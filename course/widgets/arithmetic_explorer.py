@@ -284,7 +284,7 @@ class ArithmeticExplorer(widgets.VBox):
         text += f"<br>output <b>{oh}×{ow}</b> = {oh * ow} window positions"
         left = num % s
         if left:
-            text += (f"<br>n + 2p − span = {num + 1} is not a multiple of s = {s}: the floor drops the last "
+            text += (f"<br>n + 2p − span = {num} is not a multiple of s = {s}: the floor drops the last "
                      f"{left} row(s)/column(s) of the padded input (darkened)")
         return text
 

@@ -136,7 +136,8 @@ def test_unreached_cells_are_darkened():
     assert abs(int(cell_rgb(img, w.in_cell, 5, 5)[0]) - expected) <= 1
 
 
-@pytest.mark.parametrize(("n", "k", "p", "s", "d"), [(6, 3, 0, 2, 1), (12, 3, 0, 2, 2), (10, 4, 1, 3, 1), (7, 2, 2, 4, 1)])
+@pytest.mark.parametrize(("n", "k", "p", "s", "d"),
+                         [(6, 3, 0, 2, 1), (12, 3, 0, 2, 2), (10, 4, 1, 3, 1), (7, 2, 2, 4, 1)])
 def test_floor_message_shows_the_leftover_it_talks_about(n, k, p, s, d):
     """'n + 2p - span = X is not a multiple of s': X is n + 2p - (d(k-1) + 1), the cells after the first window."""
     w = ArithmeticExplorer(n=n, k=k, p=p, s=s, d=d)

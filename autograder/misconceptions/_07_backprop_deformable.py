@@ -418,7 +418,7 @@ MISCONCEPTIONS: list[Misconception] = [
         ("    out = np.zeros((C,) + ys.shape)\n",
          "    out = np.zeros((C,) + ys.shape)\n"
          "    whole = (y0 >= 0) & (y0 + 1 < H) & (x0 >= 0) & (x0 + 1 < W)\n"),
-        (_OUT, "            out += np.where(whole, wy * wx, 0.0) * X[:, np.clip(rows, 0, H - 1), np.clip(cols, 0, W - 1)]\n")),
+        (_OUT, _OUT.replace("np.where(inside,", "np.where(whole,"))),
     _bs("index past the last row",
         "On the last row (y = H - 1) the pixel below, y0 + 1 = H, does not exist: its weight is 0, but reading "
         "X[:, H] raises IndexError. Clip the indices before reading and let the mask zero them.",

@@ -155,16 +155,19 @@ def test_cnn_grade_matches_stock_nbgrader(graded):
 
 
 # Cells that share their points among kinds of case (nbgrader's partial credit: the cell's last value is the score).
-PARTIAL = {"02_padding_stride": "test_corr2d_general_torch", "03_channels": "test_conv2d_forward_stride_padding",
-           "05_pooling": "test_pool2d_torch"}
+PARTIAL = {"02_padding_stride": {"test_corr2d_general_torch"}, "03_channels": {"test_conv2d_forward_stride_padding"},
+           "05_pooling": {"test_pool2d_torch"},
+           "07_backprop_deformable": {"test_conv2d_backward_torch", "test_conv_transpose2d_torch",
+                                      "test_deform_conv2d_torch"}}
 
 
 @pytest.mark.slow
 def test_partial_credit_for_an_implementation_right_on_some_kinds_of_case(graded):
-    """The first catalogued mistake of these functions (stride ignored, bias forgotten, default stride 1) is right
-    on some kinds of case: stock nbgrader gives part of the points, and cnn-grade gives the same."""
+    """The first catalogued mistake of these functions (stride ignored, bias forgotten, default stride 1; in 07 stride
+    ignored, padding not cropped, dy and dx swapped) is right on some kinds of case: stock nbgrader gives part of the
+    points, and cnn-grade gives the same."""
     assignment, _, grades, _ = graded
     scores = {k: (g.score, g.max_score) for k, g in grades["mistaken"].items() if g.auto}
     partial = {k: v for k, v in scores.items() if 0 < v[0] < v[1]}
-    expected = {PARTIAL[assignment]} if assignment in PARTIAL else set()
+    expected = PARTIAL.get(assignment, set())
     assert set(partial) == expected, f"partial credit on {partial}, expected on {expected or 'no cell'}: {scores}"

@@ -136,6 +136,17 @@ def test_unreached_cells_are_darkened():
     assert abs(int(cell_rgb(img, w.in_cell, 5, 5)[0]) - expected) <= 1
 
 
+@pytest.mark.parametrize(("n", "k", "p", "s", "d"),
+                         [(6, 3, 0, 2, 1), (12, 3, 0, 2, 2), (10, 4, 1, 3, 1), (7, 2, 2, 4, 1)])
+def test_floor_message_shows_the_leftover_it_talks_about(n, k, p, s, d):
+    """'n + 2p - span = X is not a multiple of s': X is n + 2p - (d(k-1) + 1), the cells after the first window."""
+    w = ArithmeticExplorer(n=n, k=k, p=p, s=s, d=d)
+    left = n + 2 * p - (d * (k - 1) + 1)
+    assert left % s, "a combination where the floor drops something"
+    assert f"n + 2p − span = {left} is not a multiple of s = {s}" in w.formula.value
+    assert f"drops the last {left % s} row(s)" in w.formula.value
+
+
 def test_invalid_combination_says_so_and_never_raises():
     w = ArithmeticExplorer(n=3, k=5, p=0, s=1, d=1)
     assert w.out_shape is None

@@ -1,0 +1,229 @@
+"""Offset explorer: a 3x3 kernel's sampling points moved by offsets over a real photo, and the deformable output."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import ipywidgets as widgets
+import numpy as np
+
+from course.images import sample_image
+from course.widgets.render import png_bytes
+
+#: where the 9 taps of a 3x3 kernel read, relative to the centre tap, row-major: (-1, -1), (-1, 0), ... (1, 1)
+GRID = np.array([(i - 1, j - 1) for i in range(3) for j in range(3)], dtype=np.float64)
+
+
+def _rotation(degrees: float) -> np.ndarray:
+    t = np.deg2rad(degrees)   # on (row, col) with rows pointing down: a positive angle turns counterclockwise
+    return np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+
+
+#: the lecture's figure: (a) regular grid, (b) free offsets, (c) scaled (dilation is scale 2), (d) rotated
+PRESETS: dict[str, np.ndarray] = {
+    "regular": np.zeros((9, 2)),
+    "dilated (d = 2)": GRID * (2 - 1),
+    "scaled (x 1.5)": GRID * (1.5 - 1),
+    "rotated (30°)": GRID @ _rotation(30).T - GRID,
+    "random": np.random.default_rng(42).uniform(-1.0, 1.0, size=(9, 2)).round(2),
+}
+CUSTOM = "custom"
+KERNELS: dict[str, np.ndarray] = {
+    "box blur": np.full((3, 3), 1 / 9),
+    "Sobel x": np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], float),
+    "Sobel y": np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], float),
+    "Laplacian": np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]], float),
+}
+REGULAR, SAMPLED, ARROW, CHOSEN = (np.array(c, dtype=np.float64) for c in (
+    [0.1, 0.75, 0.2], [0.05, 0.15, 0.7], [0.45, 0.75, 1.0], [0.9, 0.1, 0.1]))
+ZOOM_RADIUS, ZOOM_SCALE = 5, 24   # the zoomed view shows 11 x 11 pixels, each 24 screen pixels wide
+
+
+def equivalent_kernel(K: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, int]:
+    """The ordinary kernel (and its radius M) of a deformable 3x3 convolution whose offsets are the same at every
+    output position: tap k's weight spread over the pixels around where it reads, by the bilinear 'tent' weights."""
+    where = GRID + np.asarray(offsets, dtype=np.float64)
+    M = int(np.ceil(np.abs(where).max()))
+    cells = np.arange(-M, M + 1, dtype=np.float64)
+    tent_y = np.maximum(0.0, 1.0 - np.abs(cells[None, :] - where[:, :1]))
+    tent_x = np.maximum(0.0, 1.0 - np.abs(cells[None, :] - where[:, 1:]))
+    return np.einsum("k,ku,kv->uv", np.asarray(K, dtype=np.float64).ravel(), tent_y, tent_x), M
+
+
+def shared_offset_deform(image: np.ndarray, K: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Deformable convolution (padding 1, stride 1, zero outside the image) of a 2-D image with one 3x3 kernel and
+    the same 9 offsets at every position, in float32: a sum of shifted copies of the image, one per pixel the
+    taps read. About 10 ms at 512x512 (torch's conv2d with the equivalent kernel takes several times longer)."""
+    Ke, M = equivalent_kernel(K, offsets)
+    H, W = image.shape
+    padded = np.pad(np.asarray(image, dtype=np.float32), M)
+    out = np.zeros((H, W), dtype=np.float32)
+    for u, v in zip(*np.nonzero(np.abs(Ke) > 1e-12), strict=True):
+        out += np.float32(Ke[u, v]) * padded[u:u + H, v:v + W]
+    return out
+
+
+def _dots(img: np.ndarray, ys, xs, radius: float, color: np.ndarray) -> None:
+    """Draw filled discs of ``radius`` screen pixels centred at (ys, xs), in place, clipped to the picture."""
+    r = int(np.ceil(radius))
+    u, v = np.mgrid[-r:r + 1, -r:r + 1]
+    inside = u ** 2 + v ** 2 <= radius ** 2
+    rows = np.rint(np.ravel(ys))[:, None].astype(int) + u[inside][None, :]
+    cols = np.rint(np.ravel(xs))[:, None].astype(int) + v[inside][None, :]
+    ok = (rows >= 0) & (rows < img.shape[0]) & (cols >= 0) & (cols < img.shape[1])
+    img[rows[ok], cols[ok]] = color
+
+
+class OffsetExplorer(widgets.VBox):
+    """Move the sampling points of a 3x3 kernel (presets or one tap at a time) and watch the feature map change.
+
+    The left picture zooms on the photo around one output position: green dots are where a regular 3x3 kernel
+    reads, blue dots where the deformable one reads (offset = the light-blue arrow). The right picture is the
+    output of the chosen kernel over the whole photo, every position using the same offsets. ``deform`` may be
+    your ``deform_conv2d``: it then computes the output (and errors are shown, not raised). After each update
+    ``result`` holds the output and ``last_update_ms`` the time it took.
+    """
+
+    def __init__(self, image: np.ndarray | None = None, preset: str = "regular", kernel: str = "Sobel x",
+                 deform: Callable | None = None, display_px: int = 256) -> None:
+        self.image = np.asarray(sample_image(size=128) if image is None else image, dtype=np.float64)
+        if self.image.ndim != 2 or min(self.image.shape) < 3:
+            raise ValueError(f"image must be a 2-D grey image of at least 3x3, got shape {self.image.shape}")
+        if preset not in PRESETS or kernel not in KERNELS:
+            raise ValueError(f"preset must be one of {list(PRESETS)} and kernel one of {list(KERNELS)}")
+        self.deform, self.display_px = deform, display_px
+        self.offsets = PRESETS[preset].copy()
+        self.result: np.ndarray | None = None
+        self.last_update_ms = 0.0
+        self._quiet = False
+        H, W = self.image.shape
+        self.preset = widgets.Dropdown(options=[*PRESETS, CUSTOM], value=preset, description="offsets")
+        self.kernel = widgets.Dropdown(options=list(KERNELS), value=kernel, description="kernel")
+        self.tap = widgets.Dropdown(options=[(f"tap ({i}, {j})", 3 * i + j) for i in range(3) for j in range(3)],
+                                    value=0, description="move")
+        self.dy = widgets.FloatSlider(value=0.0, min=-3.0, max=3.0, step=0.05, description="dy")
+        self.dx = widgets.FloatSlider(value=0.0, min=-3.0, max=3.0, step=0.05, description="dx")
+        self.row = widgets.IntSlider(value=H // 2, min=0, max=H - 1, description="output row")
+        self.col = widgets.IntSlider(value=W // 2, min=0, max=W - 1, description="output col")
+        side = 2 * ZOOM_RADIUS + 1
+        self.zoom = widgets.Image(format="png", layout=widgets.Layout(width=f"{side * ZOOM_SCALE}px"))
+        self.output = widgets.Image(format="png", layout=widgets.Layout(width=f"{display_px}px"))
+        self.status = widgets.HTML()
+        self.preset.observe(self._on_preset, names="value")
+        self.tap.observe(self._on_tap, names="value")
+        for control in (self.dy, self.dx):
+            control.observe(self._on_offset, names="value")
+        for control in (self.kernel, self.row, self.col):
+            control.observe(lambda _change: self.update(), names="value")
+        super().__init__([
+            widgets.HBox([self.preset, self.kernel]),
+            widgets.HBox([widgets.VBox([self.tap, self.dy, self.dx, self.row, self.col]), self.zoom, self.output],
+                         layout=widgets.Layout(align_items="center")),
+            self.status,
+        ])
+        self._show_tap()
+        self.update()
+
+    def set_offsets(self, offsets) -> None:
+        """Put 9 (dy, dx) offsets, one per tap in row-major order (preset becomes 'custom'), and redraw once."""
+        offsets = np.asarray(offsets, dtype=np.float64)
+        if offsets.shape != (9, 2):
+            raise ValueError(f"a 3x3 kernel has 9 taps: offsets must have shape (9, 2), got {offsets.shape}")
+        self.offsets = offsets.copy()
+        self._set(self.preset, CUSTOM)
+        self._show_tap()
+        self.update()
+
+    def offset_map(self) -> np.ndarray:
+        """The offsets as ``deform_conv2d`` takes them for the whole image: shape (1, 18, H, W)."""
+        H, W = self.image.shape
+        return np.broadcast_to(self.offsets.reshape(1, 18, 1, 1), (1, 18, H, W)).copy()
+
+    def update(self) -> None:
+        """Recompute the output and redraw both pictures."""
+        t0 = time.perf_counter()
+        K = KERNELS[self.kernel.value]
+        try:
+            if self.deform is None:
+                result = shared_offset_deform(self.image, K, self.offsets)
+            else:
+                result = np.asarray(self.deform(self.image[None, None], self.offset_map(), K[None, None],
+                                                padding=1), dtype=np.float64)[0, 0]
+        except Exception as exc:  # a student's function may fail: say so, keep the old picture
+            self.status.value = f"<span style='color:#b00'>your function raised {type(exc).__name__}: {exc}</span>"
+            return
+        self.result = result
+        self.zoom.value = png_bytes(self._zoom_picture())
+        self.output.value = png_bytes(self._output_picture(K))
+        self.last_update_ms = (time.perf_counter() - t0) * 1e3
+        where = GRID + self.offsets
+        far = np.abs(where).max()
+        self.status.value = (f"output {result.shape[0]}×{result.shape[1]}; the taps read up to {far:.2f} pixels from "
+                             f"the centre (a regular 3×3 kernel: 1); {self.last_update_ms:.1f} ms")
+
+    def _zoom_picture(self) -> np.ndarray:
+        r, c, R, s = self.row.value, self.col.value, ZOOM_RADIUS, ZOOM_SCALE
+        padded = np.pad(self.image, R)
+        crop = padded[r:r + 2 * R + 1, c:c + 2 * R + 1]
+        img = np.repeat(np.repeat(np.repeat(crop[..., None], 3, axis=2), s, axis=0), s, axis=1)
+        regular, sampled = (R + 0.5 + GRID) * s, (R + 0.5 + GRID + self.offsets) * s
+        t = np.linspace(0.0, 1.0, 24)[None, :, None]
+        arrows = regular[:, None, :] + t * (sampled - regular)[:, None, :]
+        _dots(img, arrows[..., 0], arrows[..., 1], 1.5, ARROW)
+        _dots(img, regular[:, 0], regular[:, 1], 6, REGULAR)
+        chosen = sampled[self.tap.value]          # the tap the sliders move
+        _dots(img, chosen[:1], chosen[1:], 8, CHOSEN)
+        _dots(img, sampled[:, 0], sampled[:, 1], 5, SAMPLED)
+        return img
+
+    def _output_picture(self, K: np.ndarray) -> np.ndarray:
+        down = max(1, -(-max(self.result.shape) // self.display_px))
+        shown = self.result[::down, ::down]
+        if abs(float(K.sum())) < 1e-9:      # an edge detector: show the magnitude
+            a = np.abs(shown)
+            shown = a / (a.max() or 1.0)
+        img = np.repeat(np.clip(shown, 0.0, 1.0)[..., None], 3, axis=2)
+        _dots(img, [self.row.value / down], [self.col.value / down], 2.5, CHOSEN)
+        return img
+
+    def _set(self, control, value) -> None:
+        self._quiet = True
+        try:
+            control.value = value
+        finally:
+            self._quiet = False
+
+    def _show_tap(self) -> None:
+        dy, dx = self.offsets[self.tap.value]
+        self._set(self.dy, round(float(dy), 2))
+        self._set(self.dx, round(float(dx), 2))
+
+    def _on_preset(self, change) -> None:
+        if self._quiet or change["new"] == CUSTOM:
+            return
+        self.offsets = PRESETS[change["new"]].copy()
+        self._show_tap()
+        self.update()
+
+    def _on_tap(self, _change) -> None:
+        self._show_tap()
+        self.zoom.value = png_bytes(self._zoom_picture())
+
+    def _on_offset(self, _change) -> None:
+        if self._quiet:
+            return
+        self.offsets[self.tap.value] = (self.dy.value, self.dx.value)
+        self._set(self.preset, CUSTOM)
+        self.update()
+
+
+def interactions(size: int) -> tuple[OffsetExplorer, list[Callable[[], None]]]:
+    """An explorer on a ``size`` x ``size`` photo and the changes a user makes (for tests and benchmarks)."""
+    w = OffsetExplorer(image=sample_image(size=size))
+    actions: list[Callable[[], None]] = [lambda p=p: setattr(w.preset, "value", p) for p in PRESETS if p != "regular"]
+    actions += [lambda: setattr(w.tap, "value", 4), lambda: setattr(w.dy, "value", 0.6),
+                lambda: setattr(w.dx, "value", -1.25), lambda: setattr(w.kernel, "value", "box blur"),
+                lambda: setattr(w.row, "value", size // 3), lambda: setattr(w.col, "value", size // 4),
+                lambda: setattr(w.kernel, "value", "Laplacian")]
+    return w, actions

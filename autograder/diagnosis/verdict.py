@@ -30,8 +30,9 @@ from autograder.misconceptions import Alternative, Misconception
 #: seconds the relations of one function, and of all functions of one submission, may take (replays of the
 #: solution on changed arguments)
 RELATION_SECONDS, ALL_RELATION_SECONDS = 5.0, 20.0
-#: seconds the whole diagnosis of one submission may take; past it, what is not decided yet names nothing (a
-#: replay is not interrupted: a catalogued mistake of a training loop trains once per recorded call)
+#: CPU seconds (of the grading process: a busy machine does not shorten it) the whole diagnosis of one submission
+#: may take; past it, what is not decided yet names nothing (a replay is not interrupted: a catalogued mistake of
+#: a training loop trains once per recorded call)
 DIAGNOSIS_SECONDS = 60.0
 #: a mistake seen only in time is named when the student's function is this many times slower than a correct one
 SLOWER = 5.0
@@ -72,7 +73,7 @@ class Diagnosis:
         self.verdicts: dict[str, Verdict] = {}
         self.pending: set[str] = set()
         self.relations_left = ALL_RELATION_SECONDS
-        self.deadline = time.monotonic() + DIAGNOSIS_SECONDS
+        self.deadline = time.process_time() + DIAGNOSIS_SECONDS
 
     def verdict(self, function: str) -> Verdict:
         """What may be said about ``function``; "unknown" once the submission's diagnosis is out of time (a verdict
@@ -92,7 +93,7 @@ class Diagnosis:
         return self.verdicts[function]
 
     def _in_time(self) -> None:
-        if time.monotonic() > self.deadline:
+        if time.process_time() > self.deadline:
             raise OutOfTime
 
     def _decide(self, function: str) -> Verdict:

@@ -168,6 +168,22 @@ def test_student_function_is_used_and_its_errors_are_shown():
     assert "NotImplementedError" in w.status.value
 
 
+def test_moving_the_zoom_reuses_the_output_but_new_offsets_recompute_it():
+    calls = []
+
+    def counted(X, offset, W, b=None, stride=1, padding=0, dilation=1):
+        calls.append(1)
+        return shared_offset_deform(X[0, 0], W[0, 0], offset[0, :, 0, 0].reshape(9, 2))[None, None]
+
+    w = OffsetExplorer(image=sample_image(size=24), deform=counted)
+    w.row.value, w.col.value, w.tap.value = 3, 20, 7
+    assert len(calls) == 1 and w.updates == 4, "the zoom moved, the output is the same"
+    w.dx.value = 0.5
+    w.kernel.value = "Laplacian"
+    assert len(calls) == 3
+    assert np.allclose(w.result, grid_sample_deform(w.image, KERNELS["Laplacian"], w.offsets), atol=1e-5)
+
+
 def test_offset_map_has_deform_conv2d_layout(explorer):
     explorer.preset.value = "random"
     m = explorer.offset_map()

@@ -117,6 +117,18 @@ def test_sliders_move_the_chosen_tap_only(explorer):
     assert not explorer.offsets.any() and (explorer.dy.value, explorer.dx.value) == (0.0, 0.0)
 
 
+def test_the_sliders_show_offsets_on_their_step_and_a_page_rounding_them_changes_nothing(explorer):
+    """The page's slider snaps a value between steps and sends it back: that is not the user moving a tap."""
+    explorer.preset.value = "rotated (30°)"
+    offsets = explorer.offsets.copy()
+    assert np.isclose(explorer.dy.value, 0.65) and np.isclose(explorer.dx.value, -0.35), "0.634, -0.366 to the step"
+    explorer.dy.value = 0.6500000000000001          # the page's float arithmetic
+    assert explorer.preset.value == "rotated (30°)" and np.array_equal(explorer.offsets, offsets)
+    explorer.dy.value = 0.7                          # one step: the user moved it
+    assert explorer.preset.value == "custom" and explorer.offsets[0, 0] == 0.7
+    assert explorer.offsets[0, 1] == offsets[0, 1], "dx keeps its exact value"
+
+
 def test_zoom_draws_regular_and_sampled_points_where_they_are(explorer):
     explorer.preset.value = "dilated (d = 2)"
     explorer.tap.value = 0

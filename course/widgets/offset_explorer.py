@@ -91,6 +91,7 @@ class OffsetExplorer(CourseWidget):
         self.result: np.ndarray | None = None
         self._computed: tuple | None = None     # (kernel, offsets) of ``result``: moving the zoom reuses it
         self._build_controls(preset, kernel)
+        self._shown = {self.dy: 0.0, self.dx: 0.0}   # what the sliders were set to show
         self.watch(self.preset, handler=self._on_preset)
         self.watch(self.tap, handler=self._on_tap)
         self.watch(self.dy, self.dx, handler=self._on_offset)
@@ -184,9 +185,10 @@ class OffsetExplorer(CourseWidget):
 
     # ---- controls ----------------------------------------------------------------------------------------
     def _show_tap(self) -> None:
-        """The sliders show the chosen tap's offset (call inside ``quiet()``)."""
-        dy, dx = self.offsets[self.tap.value]
-        self.dy.value, self.dx.value = round(float(dy), 2), round(float(dx), 2)
+        """The sliders show the chosen tap's offset to their step (call inside ``quiet()``): a value between
+        steps the slider in the page would snap to one and send back, as if the user had moved it."""
+        for slider, v in zip((self.dy, self.dx), self.offsets[self.tap.value], strict=True):
+            slider.value = self._shown[slider] = round(round(float(v) / slider.step) * slider.step, 2)
 
     def _on_preset(self, change) -> None:
         if change["new"] == CUSTOM:
@@ -201,8 +203,12 @@ class OffsetExplorer(CourseWidget):
             self._show_tap()
             self.update()
 
-    def _on_offset(self, _change) -> None:
-        self.offsets[self.tap.value] = (self.dy.value, self.dx.value)
+    def _on_offset(self, change) -> None:
+        slider = change["owner"]
+        if abs(change["new"] - self._shown[slider]) < slider.step / 2:   # the page's slider rounding what it shows
+            return
+        self._shown[slider] = change["new"]
+        self.offsets[self.tap.value, 0 if slider is self.dy else 1] = change["new"]
         with self.quiet():
             self.preset.value = CUSTOM
         self.update()

@@ -136,3 +136,17 @@ def test_a_wrong_function_on_a_wrong_dependency_is_told_to_fix_the_dependency_fi
     lines = explain(["test_corr2d_values", "test_conv2d_flipped_values"], calls,
                     {"np": np, "corr2d": wrong, "conv2d_flipped": conv}, "00_no_catalogue", _notebook())
     assert read("\n".join(lines["test_conv2d_flipped_values"]), {}) == [("fix first", "conv2d_flipped", ("corr2d",))]
+
+
+def test_a_diagnosis_out_of_time_names_nothing(monkeypatch):
+    """Past the submission's diagnosis time nothing more is decided, and what is undecided says nothing (a
+    06 submission with several wrong functions replayed training loops for 15 minutes before this limit)."""
+    wrong = _define(CORR2D.replace("K = np.asarray(K, dtype=np.float64)",
+                                   "K = np.asarray(K, dtype=np.float64)[::-1, ::-1]"), "corr2d")
+    conv = _define(CONV, "conv2d_flipped", corr2d=wrong)
+    calls = _calls(wrong) + _calls(conv, "conv2d_flipped", "test_conv2d_flipped_values")
+    namespace = {"np": np, "corr2d": wrong, "conv2d_flipped": conv}
+    failed = ["test_corr2d_values", "test_conv2d_flipped_values"]
+    assert any(explain(failed, calls, namespace, "00_no_catalogue", _notebook()).values())
+    monkeypatch.setattr("autograder.diagnosis.verdict.DIAGNOSIS_SECONDS", 0.0)
+    assert not any(explain(failed, calls, namespace, "00_no_catalogue", _notebook()).values())

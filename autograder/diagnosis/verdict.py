@@ -30,8 +30,15 @@ from autograder.misconceptions import Alternative, Misconception
 #: seconds the relations of one function, and of all functions of one submission, may take (replays of the
 #: solution on changed arguments)
 RELATION_SECONDS, ALL_RELATION_SECONDS = 5.0, 20.0
+#: seconds the whole diagnosis of one submission may take; past it, what is not decided yet names nothing (a
+#: replay is not interrupted: a catalogued mistake of a training loop trains once per recorded call)
+DIAGNOSIS_SECONDS = 60.0
 #: a mistake seen only in time is named when the student's function is this many times slower than a correct one
 SLOWER = 5.0
+
+
+class OutOfTime(Exception):
+    """The submission's diagnosis used its time (:data:`DIAGNOSIS_SECONDS`)."""
 
 
 @dataclass
@@ -65,14 +72,28 @@ class Diagnosis:
         self.verdicts: dict[str, Verdict] = {}
         self.pending: set[str] = set()
         self.relations_left = ALL_RELATION_SECONDS
+        self.deadline = time.monotonic() + DIAGNOSIS_SECONDS
 
     def verdict(self, function: str) -> Verdict:
+        """What may be said about ``function``; "unknown" once the submission's diagnosis is out of time (a verdict
+        that needed another function's undecided one is then unknown too)."""
         if function not in self.verdicts:
+            top = not self.pending
             self.pending.add(function)
-            with threads_kept():
-                self.verdicts[function] = self._decide(function)
-            self.pending.discard(function)
+            try:
+                with threads_kept():
+                    self.verdicts[function] = self._decide(function)
+            except OutOfTime:
+                if not top:
+                    raise
+                self.verdicts[function] = Verdict("unknown")
+            finally:
+                self.pending.discard(function)
         return self.verdicts[function]
+
+    def _in_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise OutOfTime
 
     def _decide(self, function: str) -> Verdict:
         mine = evidence(function, self.calls, self.failed.get(function, set()))
@@ -133,6 +154,7 @@ class Diagnosis:
         return [m for m in self.mistakes if m.function == function and m.seen_in == seen_in]
 
     def _probes(self, function: str, calls: list[Call]) -> list[Call]:
+        self._in_time()
         return self.prober.calls(function, calls) if self.prober is not None else []
 
     def _not_own(self, function: str) -> Verdict:
@@ -148,6 +170,7 @@ class Diagnosis:
         codes += [a.code() for a in self.alternatives if a.function == function]
         found = None
         for code in filter(None, codes):
+            self._in_time()
             fn = build(code, function, self.namespace, f"replay of {function}")
             if fn is not None and reproduces(fn, calls):
                 if reproduces(fn, calls, exact=True):
@@ -156,6 +179,7 @@ class Diagnosis:
         return found
 
     def _explains(self, code: str, function: str, calls: list[Call], exact: bool = False) -> bool:
+        self._in_time()
         fn = build(code, function, self.namespace, f"replay of {function}")
         return fn is not None and reproduces(fn, calls, exact)
 

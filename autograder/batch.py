@@ -22,8 +22,9 @@ from pathlib import Path
 from autograder.course_settings import course_settings
 from autograder.deadlines import LatePolicy, read_timestamp
 from autograder.grading_pool import PoolError, killed_reason
-from autograder.grading_task import from_json, make_payload
+from autograder.grading_task import make_payload
 from autograder.hidden_paths import secret_paths
+from autograder.pipeline.results import NotebookResult
 from autograder.sandbox import Limits
 
 MARKER = ".cnn-grade.json"
@@ -111,7 +112,7 @@ class Recorder:
             (out / name).write_text(text)
         submission_dir = self.course / "submitted" / student / self.assignment
         submitted = [nb for nb in value["results"] if (submission_dir / f"{nb}.ipynb").exists()]
-        results = {nb: from_json(r) for nb, r in value["results"].items()}
+        results = {nb: NotebookResult.from_json(r) for nb, r in value["results"].items()}
         late = self.session.save(student, results, submitted, read_timestamp(submission_dir))
         (out / MARKER).write_text(json.dumps({
             "digest": dig, "results": value["results"], "late": late, "worker": value.get("worker"),

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from autograder.batch import MARKER, cmd_grade
 from autograder.feedback import html_page, table
-from autograder.grading import grade_notebook
 from autograder.hidden_paths import PACKAGE_ROOT, secret_paths
+from autograder.pipeline import grade_notebook
 from autograder.sandbox import Limits, allow_no_isolation, isolation
 from autograder.sandbox.isolation import RISKS
 

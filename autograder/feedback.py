@@ -13,7 +13,9 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_output
 
-from autograder.grading import NotebookResult, TestResult, is_test_cell, nbmeta, visible_part
+from autograder.notebook_cells import is_test_cell, nbmeta
+from autograder.pipeline.results import NotebookResult, TestResult
+from autograder.pipeline.submission import visible_part
 
 
 def verdict_text(t: TestResult) -> str:

@@ -24,7 +24,6 @@ import nbformat
 
 from autograder.cli import MARKER
 from autograder.cli import main as cli_main
-from autograder.grading import nbmeta as _meta
 from autograder.misconceptions import (
     Alternative,
     KeptOut,
@@ -37,6 +36,7 @@ from autograder.misconceptions import (
 )
 from autograder.mutation_batches import alternative_batches, mistake_batches, test_dependencies
 from autograder.mutation_names import Name, judge
+from autograder.notebook_cells import nbmeta as _meta
 from autograder.release import ROOT, assignments, generate_elsewhere
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.grading import nbmeta as _meta
 from autograder.misconceptions import Alternative, KeptOut, Misconception, function_of
 from autograder.nbrun import without_magics
+from autograder.notebook_cells import nbmeta as _meta
 from autograder.release import ROOT
 
 

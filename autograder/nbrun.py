@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.grading import nbmeta
+from autograder.notebook_cells import nbmeta
 from autograder.partial_credit import points_from, run_cell
 
 _MAGIC = re.compile(r"^\s*[%!]", re.M)

@@ -11,10 +11,12 @@ import builtins
 import copy
 import importlib
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from autograder.call_record import Call
 from autograder.sandbox import Sandbox, SandboxError
 from autograder.wire import decode, encode
 
@@ -102,7 +104,8 @@ class Session:
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
-        self.calls: list = []          # autograder.diagnosis.calls.Call, for calls to named student functions
+        self.calls: list[Call] = []    # calls to named student functions, the diagnosis's evidence
+        self.on_call: Callable[[Call], None] = self.calls.append   # the hook each record goes through
         self.recording = True
         self.cell: str | None = None   # grade id of the test cell running now
 
@@ -170,8 +173,6 @@ class Session:
             payload["grad"] = bool(torch.is_grad_enabled())
         if not (name and self.recording) or len(self.calls) > 2000:
             return self._call(target, args, kwargs, payload)
-        from autograder.diagnosis.calls import Call
-
         try:
             saved = copy.deepcopy((args, kwargs))
         except Exception:  # noqa: BLE001 - arguments that cannot be copied are not replayed
@@ -184,7 +185,7 @@ class Session:
             raise
         except Exception as exc:
             record.error = type(exc).__name__
-            self.calls.append(record)
+            self.on_call(record)
             raise
         # the arrays passed in, as the call left them (a function may change its arguments in place)
         record.after = {k: _after(a) for k, a in [*enumerate(args), *kwargs.items()] if _after(a) is not None}
@@ -192,7 +193,7 @@ class Session:
         record.threads = reply.get("threads") if isinstance(reply.get("threads"), int) else None
         if isinstance(value, np.ndarray):   # as returned: the test may change it afterwards
             record.value = value.copy()
-        self.calls.append(record)
+        self.on_call(record)
         return value
 
 
@@ -236,6 +237,11 @@ def describe(obj) -> list | None:
         return describe_module(obj)
     except TypeError:
         return None
+
+
+def name_remote(obj: Remote, name: str) -> None:
+    """Record the student's name for ``obj`` (calls to a named function are recorded for the diagnosis)."""
+    object.__getattribute__(obj, "_info")["name"] = name
 
 
 class Remote:

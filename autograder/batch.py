@@ -146,8 +146,8 @@ def check_timestamps(course: Path, assignment: str, todo: list) -> tuple[list, l
 def cmd_grade(args) -> int:
     from sqlalchemy.engine import make_url
 
-    from autograder.cli import isolation_allowed
     from autograder.gradebook_io import known_notebooks
+    from autograder.sandbox.isolation import isolation_allowed
 
     course, assignment = args.course_path, args.assignment
     if not args.scheduler and not isolation_allowed(args):

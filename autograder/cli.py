@@ -19,34 +19,14 @@ import sys
 from pathlib import Path
 
 from autograder.batch import MARKER, cmd_grade
+from autograder.course_layout import course_dir
 from autograder.feedback import html_page, table
-from autograder.hidden_paths import PACKAGE_ROOT, secret_paths
+from autograder.hidden_paths import secret_paths
 from autograder.pipeline import grade_notebook
-from autograder.sandbox import Limits, allow_no_isolation, isolation
-from autograder.sandbox.isolation import RISKS
+from autograder.sandbox import Limits
+from autograder.sandbox.isolation import isolation_allowed
 
 __all__ = ["MARKER", "main", "secret_paths", "course_dir"]
-
-
-def course_dir(arg: str | None) -> Path:
-    if arg:
-        return Path(arg).resolve()
-    here = Path.cwd()
-    return here if (here / "nbgrader_config.py").exists() else PACKAGE_ROOT
-
-
-def isolation_allowed(args) -> bool:
-    """True when student code may run here: isolated, or without isolation because --no-isolation says so."""
-    if getattr(args, "no_isolation", False):
-        allow_no_isolation()
-        print(f"WARNING: --no-isolation: {RISKS}. Grade only notebooks you trust this way.", file=sys.stderr)
-        return True
-    iso = isolation()
-    if not iso.isolated:
-        print(f"error: {iso.refusal()}", file=sys.stderr)
-    else:
-        print(f"sandbox: {iso.summary}")
-    return iso.isolated
 
 
 def find_source(notebook: Path, course: Path, assignment: str | None) -> Path:

@@ -133,7 +133,7 @@ def write_canvas(out, students: dict, maxima: dict, grades: list[Grade], roster:
 
 
 def cmd_export(args) -> int:
-    from autograder.cli import course_dir
+    from autograder.course_layout import course_dir
     from autograder.course_settings import course_settings
 
     course = course_dir(args.course)

@@ -120,3 +120,18 @@ def isolation() -> Isolation:
 def allow_no_isolation() -> None:
     """Run student code without isolation in this process and the grading processes it starts (trusted code only)."""
     os.environ[NO_ISOLATION_ENV] = "1"
+
+
+def isolation_allowed(args) -> bool:
+    """True when student code may run here: isolated, or without isolation because --no-isolation says so
+    (``args`` are a command's parsed flags; the verdict is printed for the user)."""
+    if getattr(args, "no_isolation", False):
+        allow_no_isolation()
+        print(f"WARNING: --no-isolation: {RISKS}. Grade only notebooks you trust this way.", file=sys.stderr)
+        return True
+    iso = isolation()
+    if not iso.isolated:
+        print(f"error: {iso.refusal()}", file=sys.stderr)
+    else:
+        print(f"sandbox: {iso.summary}")
+    return iso.isolated

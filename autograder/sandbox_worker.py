@@ -156,7 +156,7 @@ class Worker:
         # arrays the function changed in place: the grader copies the change back into the caller's array
         changed = [[key, self.enc(a)] for key, a, before in watched if not _unchanged(a, before)]
         # modules sent by value (a model the test built): mode, hooks and weights as the call left them
-        from autograder.wire import module_state
+        from autograder.wire import is_scalar, module_state
 
         module_changes = [[key, self.enc(module_state(m))] for key, m, before in modules
                           if not _same_state(module_state(m), before)]
@@ -164,7 +164,7 @@ class Worker:
         if torch is not None:   # the notebook may have set it; a replay needs the same to give the same numbers
             reply["threads"] = torch.get_num_threads()
         for key, a in sent:
-            if value is a and not isinstance(a, (int, float, str, bool, type(None))):
+            if value is a and not is_scalar(a):
                 return reply | {"value": None, "same_as": key}   # the argument itself, not a copy of it
         return reply | {"value": self.enc(value)}
 
@@ -191,15 +191,9 @@ class Worker:
 
         return {"value": describe_module(self._target(req))}
 
-    def op_repr(self, req: dict) -> dict:
-        return {"value": repr(self._target(req))[:2000]}
-
     def op_integrity(self, req: dict) -> dict:
         """Names in numpy, torch, builtins, IPython and sys.modules that changed since start-up."""
         return {"value": sorted(set(_changed(self.snapshot)) | self.tampered)[:50]}
-
-    def op_ping(self, req: dict) -> dict:
-        return {"value": "pong"}
 
     def serve(self) -> None:
         from autograder.sandbox.channel import ChannelError

@@ -26,6 +26,8 @@ from autograder.pipeline import grade_notebook
 from autograder.sandbox import Limits
 from autograder.sandbox.isolation import isolation_allowed
 
+DEFAULT_LIMITS = Limits()
+
 __all__ = ["MARKER", "main", "secret_paths", "course_dir"]
 
 
@@ -103,8 +105,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--assignment", help="default: the notebook's folder name")
     c.add_argument("--html", help="where to write the HTML feedback (default: NOTEBOOK.feedback.html)")
     for p in (g, c):
-        p.add_argument("--cell-timeout", type=float, default=60.0, help="seconds per cell or call (default 60)")
-        p.add_argument("--notebook-timeout", type=float, default=600.0, help="seconds per notebook (default 600)")
+        p.add_argument("--cell-timeout", type=float, default=DEFAULT_LIMITS.cell_seconds,
+                       help=f"seconds per cell or call (default {DEFAULT_LIMITS.cell_seconds:g})")
+        p.add_argument("--notebook-timeout", type=float, default=DEFAULT_LIMITS.notebook_seconds,
+                       help=f"seconds per notebook (default {DEFAULT_LIMITS.notebook_seconds:g})")
         _no_isolation_option(p, "run student code (here, and on cluster workers that cannot isolate it)")
     r = sub.add_parser("report", help="CSV with a status and reason per submission, and plots")
     r.add_argument("assignment")

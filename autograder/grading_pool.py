@@ -119,15 +119,10 @@ class ProcessPool:
 
 def _start_local(threads: int, extra_hide: list[str]) -> None:
     """A local pool process ends when the grader is killed (Linux), so a rerun never races old ones."""
-    import ctypes
-    import signal
-
     from autograder.grading_worker import prepare
+    from autograder.sandbox.privileges import die_with_parent
 
-    try:
-        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
+    die_with_parent()
     prepare(False, threads, None, extra_hide)
 
 

@@ -18,13 +18,9 @@ import nbformat
 from autograder.notebook_cells import grade_id, is_answer, is_graded
 from autograder.notebook_cells import points as cell_points
 from autograder.partial_credit import points_from, run_cell
+from autograder.sandbox_worker import without_magics
 
-_MAGIC = re.compile(r"^\s*[%!]", re.M)
-
-
-def without_magics(source: str) -> str:
-    """``source`` with IPython magic and shell lines turned into ``pass`` statements (plain Python)."""
-    return _MAGIC.sub("pass  # ", source)
+__all__ = ["CellResult", "run_notebook", "solution_cell_for", "without_magics"]
 
 
 @dataclass

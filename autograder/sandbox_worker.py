@@ -19,6 +19,11 @@ OUTPUT_LIMIT = 20_000
 _MAGIC = re.compile(r"^(\s*)([%!].*)$", re.M)
 
 
+def without_magics(source: str) -> str:
+    """``source`` with IPython magic and shell lines turned into ``pass`` statements, indentation kept."""
+    return _MAGIC.sub(r"\1pass  # \2", source)
+
+
 class _Bounded(io.TextIOBase):
     """A text sink that keeps the first ``OUTPUT_LIMIT`` characters and counts the rest."""
 
@@ -86,7 +91,7 @@ class Worker:
 
     # -- operations -------------------------------------------------------
     def op_exec(self, req: dict) -> dict:
-        source = _MAGIC.sub(r"\1pass  # \2", req["source"])
+        source = without_magics(req["source"])
         out, err = _Bounded(), _Bounded()
         old = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = out, err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pytest
@@ -153,3 +154,34 @@ def test_results_go_to_json_and_back_with_their_status():
     back = NotebookResult.from_json(d)
     assert back.status is Status.TIMED_OUT and back.tests == r.tests and back.reasons == ["slow", "gone"]
     assert f"{back.status}" == "timed out" and SEVERITY[0] == "invalid notebook"
+
+
+def _ready(ctx: GradingContext) -> GradingContext:
+    """``ctx`` as if the student's code ran, with a plain namespace (tests that call nothing of the student's)."""
+    ctx.ready, ctx.session, ctx.namespace = True, SimpleNamespace(cell=None), {}
+    return ctx
+
+
+def test_decision_a_value_above_the_points_scores_the_maximum_where_nbgrader_raises(ctx):
+    from nbgrader.utils import get_partial_grade
+
+    with pytest.raises(ValueError, match="greater than maximum"):
+        get_partial_grade({"data": {"text/plain": "5.0"}}, 2.0)
+    cell = new_code_cell("5.0")
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "t", "points": 2}
+    result = steps.run_test(_ready(ctx), cell)
+    assert (result.points, result.passed, result.message) == (2.0, True, "")
+
+
+def test_decision_output_on_stderr_does_not_fail_a_test_where_nbgrader_fails_it(ctx):
+    from nbgrader.utils import has_failed
+
+    cell = new_code_cell("import sys\nprint('UserWarning: slow path', file=sys.stderr)")
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "t", "points": 2}
+    cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text="UserWarning: slow path\n")]
+    assert has_failed(cell)
+    result = steps.run_test(_ready(ctx), cell)
+    assert (result.points, result.passed) == (2.0, True)
+    failing = new_code_cell("assert 1 == 2, 'one is not two'")
+    failing.metadata["nbgrader"] = cell.metadata["nbgrader"]
+    assert steps.run_test(ctx, failing).points == 0.0

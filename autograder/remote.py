@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from autograder.argument_changes import apply_module_state, copy_back
 from autograder.call_record import Call
 from autograder.sandbox import Sandbox, SandboxError
 from autograder.wire import decode, encode
@@ -69,36 +70,6 @@ def _after(value: Any) -> Any:
     return None
 
 
-def apply_module_state(module: Any, state: dict) -> None:
-    """Make the grader's copy of ``module`` look as the student's function left the sandbox's copy: modes,
-    weights, and a no-op stand-in for every hook it left behind (so ``module._forward_hooks`` is not empty)."""
-    import torch
-
-    from autograder.wire import hook_left_behind
-
-    if not isinstance(module, torch.nn.Module):
-        return
-    subs = [m for _, m in module.named_modules()]
-    modes, hooks = list(state["modes"]), list(state["hooks"])
-    if len(modes) != len(subs) or len(hooks) != len(subs):
-        return
-    for m, mode, (forward, pre, backward) in zip(subs, modes, hooks, strict=True):
-        m.training = bool(mode)
-        for _ in range(int(forward) - len(m._forward_hooks)):
-            m.register_forward_hook(hook_left_behind)
-        for _ in range(int(pre) - len(m._forward_pre_hooks)):
-            m.register_forward_pre_hook(hook_left_behind)
-        for _ in range(int(backward) - len(m._backward_hooks)):
-            m.register_full_backward_hook(hook_left_behind)
-    weights = state.get("weights")
-    if isinstance(weights, dict):
-        current = module.state_dict()
-        with torch.no_grad():
-            for k, v in weights.items():
-                if k in current and isinstance(v, np.ndarray) and tuple(v.shape) == tuple(current[k].shape):
-                    current[k].copy_(torch.as_tensor(v))
-
-
 class Session:
     """Talks to one sandbox on behalf of the grader's test code."""
 
@@ -128,12 +99,7 @@ class Session:
             original = args[key] if isinstance(key, int) and 0 <= key < len(args) else kwargs.get(key)
             try:
                 new = self.dec(new)
-                if isinstance(original, np.ndarray) and isinstance(new, np.ndarray) and new.size == original.size:
-                    if new.shape != original.shape:
-                        original.shape = new.shape   # ``X.shape = ...`` in the student's function
-                    np.copyto(original, new, casting="unsafe")
-                elif _is_tensor(original) and _is_tensor(new):   # ``x.relu_()``, ``nn.ReLU(inplace=True)``
-                    _copy_into(original, new)
+                copy_back(original, new)
             except Exception:  # noqa: BLE001 - a malformed change is ignored
                 continue
         changes = reply.get("module_changes")
@@ -195,22 +161,6 @@ class Session:
             record.value = value.copy()
         self.on_call(record)
         return value
-
-
-def _is_tensor(x: Any) -> bool:
-    torch = sys.modules.get("torch")
-    return torch is not None and isinstance(x, torch.Tensor)
-
-
-def _copy_into(original, new) -> None:
-    """What the student's call did to a tensor argument, done to the caller's tensor."""
-    import torch
-
-    with torch.no_grad():
-        if original.shape == new.shape:
-            original.copy_(new)
-        else:
-            original.data = new.to(original.dtype)
 
 
 def _exception(ename: str, evalue: str) -> BaseException:

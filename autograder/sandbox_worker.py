@@ -158,13 +158,13 @@ class Worker:
                 value = fn(*args, **kwargs)
         finally:
             sys.stdout, sys.stderr = old
-        # arrays the function changed in place: the grader copies the change back into the caller's array
-        changed = [[key, self.enc(a)] for key, a, before in watched if not _unchanged(a, before)]
-        # modules sent by value (a model the test built): mode, hooks and weights as the call left them
-        from autograder.wire import is_scalar, module_state
+        from autograder.wire import array_unchanged, is_scalar, module_state, same_module_state
 
+        # arrays the function changed in place: the grader copies the change back into the caller's array
+        changed = [[key, self.enc(a)] for key, a, before in watched if not array_unchanged(a, before)]
+        # modules sent by value (a model the test built): mode, hooks and weights as the call left them
         module_changes = [[key, self.enc(module_state(m))] for key, m, before in modules
-                          if not _same_state(module_state(m), before)]
+                          if not same_module_state(module_state(m), before)]
         reply = {"stdout": out.text(), "changed": changed, "module_changes": module_changes}
         if torch is not None:   # the notebook may have set it; a replay needs the same to give the same numbers
             reply["threads"] = torch.get_num_threads()
@@ -256,29 +256,6 @@ def _modules_among(sent: list) -> list:
     from autograder.wire import module_state
 
     return [(key, value, module_state(value)) for key, value in sent if isinstance(value, torch.nn.Module)]
-
-
-def _unchanged(a, before) -> bool:
-    """An array or tensor argument is as it was before the call (shape and values, NaNs equal)."""
-    import numpy as np
-
-    if a.shape != before.shape:
-        return False
-    try:
-        if type(a) is not np.ndarray:
-            a, before = a.detach().numpy(), before.numpy()
-        return bool(np.array_equal(a, before, equal_nan=True))
-    except (TypeError, RuntimeError):   # a dtype numpy cannot hold: not sent back
-        return True
-
-
-def _same_state(a: dict, b: dict) -> bool:
-    import numpy as np
-
-    if a["modes"] != b["modes"] or a["hooks"] != b["hooks"] or a.keys() != b.keys():
-        return False
-    wa, wb = a.get("weights", {}), b.get("weights", {})
-    return wa.keys() == wb.keys() and all(np.array_equal(wa[k], wb[k]) for k in wa)
 
 
 def _changed(snap: dict[str, int]) -> list[str]:

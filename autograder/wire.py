@@ -206,3 +206,23 @@ def module_state(module: Any, with_weights: bool = True) -> dict:
     if with_weights and sum(t.numel() for t in tensors.values()) <= 5_000_000:
         state["weights"] = {k: t.detach().cpu().numpy().copy() for k, t in tensors.items()}
     return state
+
+
+def array_unchanged(a, before) -> bool:
+    """An array or tensor argument is as it was before the call (shape and values, NaNs equal)."""
+    if a.shape != before.shape:
+        return False
+    try:
+        if type(a) is not np.ndarray:
+            a, before = a.detach().numpy(), before.numpy()
+        return bool(np.array_equal(a, before, equal_nan=True))
+    except (TypeError, RuntimeError):   # a dtype numpy cannot hold: not sent back
+        return True
+
+
+def same_module_state(a: dict, b: dict) -> bool:
+    """Two :func:`module_state` results agree: modes, hooks and weights."""
+    if a["modes"] != b["modes"] or a["hooks"] != b["hooks"] or a.keys() != b.keys():
+        return False
+    wa, wb = a.get("weights", {}), b.get("weights", {})
+    return wa.keys() == wb.keys() and all(np.array_equal(wa[k], wb[k]) for k in wa)

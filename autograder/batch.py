@@ -25,7 +25,7 @@ from autograder.grading_pool import PoolError, killed_reason
 from autograder.grading_task import make_payload
 from autograder.hidden_paths import secret_paths
 from autograder.pipeline.results import NotebookResult
-from autograder.sandbox import Limits
+from autograder.settings import limits_from
 
 MARKER = ".cnn-grade.json"
 ERROR_MARKER = ".cnn-grade-error.json"
@@ -193,7 +193,7 @@ def run_batch(args, pool, settings, todo: list, hide: list[str]) -> list[tuple[s
     from autograder.gradebook_io import GradebookSession
 
     course, assignment = args.course_path, args.assignment
-    limits = Limits(cell_seconds=args.cell_timeout, notebook_seconds=args.notebook_timeout)
+    limits = limits_from(args)
     jobs = [(s, partial(make_payload, course, assignment, s, limits, hide, args.no_isolation)) for s, _ in todo]
     digests, summary = dict(todo), []
     late = LatePolicy(settings.config, course)

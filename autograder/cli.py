@@ -23,10 +23,8 @@ from autograder.course_layout import course_dir
 from autograder.feedback import html_page, table
 from autograder.hidden_paths import secret_paths
 from autograder.pipeline import grade_notebook
-from autograder.sandbox import Limits
 from autograder.sandbox.isolation import isolation_allowed
-
-DEFAULT_LIMITS = Limits()
+from autograder.settings import add_limit_options, configure_logging, limits_from
 
 __all__ = ["MARKER", "main", "secret_paths", "course_dir"]
 
@@ -48,7 +46,7 @@ def cmd_check(args) -> int:
     source = find_source(notebook, course, args.assignment)
     if not isolation_allowed(args):
         return 2
-    limits = Limits(cell_seconds=args.cell_timeout, notebook_seconds=args.notebook_timeout)
+    limits = limits_from(args)
     result = grade_notebook(source, notebook, limits=limits, hide=secret_paths(course))
     print(table(result))
     out = Path(args.html) if args.html else notebook.with_suffix(".feedback.html")
@@ -97,6 +95,7 @@ def _tls_options(p: argparse.ArgumentParser) -> None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cnn-grade", description=__doc__.splitlines()[0])
     parser.add_argument("--course", help="course directory (default: here if it has nbgrader_config.py)")
+    parser.add_argument("--verbose", action="store_true", help="log what the grader does (logger 'autograder')")
     sub = parser.add_subparsers(dest="command", required=True)
     g = sub.add_parser("grade", help="autograde submitted/*/ASSIGNMENT into the gradebook")
     _grade_options(g)
@@ -105,10 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--assignment", help="default: the notebook's folder name")
     c.add_argument("--html", help="where to write the HTML feedback (default: NOTEBOOK.feedback.html)")
     for p in (g, c):
-        p.add_argument("--cell-timeout", type=float, default=DEFAULT_LIMITS.cell_seconds,
-                       help=f"seconds per cell or call (default {DEFAULT_LIMITS.cell_seconds:g})")
-        p.add_argument("--notebook-timeout", type=float, default=DEFAULT_LIMITS.notebook_seconds,
-                       help=f"seconds per notebook (default {DEFAULT_LIMITS.notebook_seconds:g})")
+        add_limit_options(p)
         _no_isolation_option(p, "run student code (here, and on cluster workers that cannot isolate it)")
     r = sub.add_parser("report", help="CSV with a status and reason per submission, and plots")
     r.add_argument("assignment")
@@ -137,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     if extra and args.command != "worker":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.dask_args = extra
+    configure_logging(args.verbose)
     if args.command == "grade":
         args.course_path = course_dir(args.course)
         return cmd_grade(args)

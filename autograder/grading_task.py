@@ -18,8 +18,8 @@ import nbformat
 from autograder.feedback import autograded_notebook
 from autograder.notebook_cells import grade_id, is_graded, is_test_cell, points
 from autograder.pipeline import NotebookResult, Status, TestResult, grade_notebook
-from autograder.pipeline.submission import MAX_NOTEBOOK_BYTES
 from autograder.sandbox import Limits
+from autograder.settings import MAX_NOTEBOOK_BYTES
 
 
 def make_payload(course: Path, assignment: str, student: str, limits: Limits, hide: list[Path],

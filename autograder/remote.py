@@ -19,6 +19,7 @@ import numpy as np
 from autograder.argument_changes import apply_module_state, copy_back
 from autograder.call_record import Call
 from autograder.sandbox import Sandbox, SandboxError
+from autograder.settings import MAX_RECORDED_CALLS
 from autograder.wire import decode, encode
 
 #: roots of the class names that ``isinstance`` may map a remote object to
@@ -137,7 +138,7 @@ class Session:
         torch = sys.modules.get("torch")
         if torch is not None:   # the call runs as under the test's torch.no_grad() (or not)
             payload["grad"] = bool(torch.is_grad_enabled())
-        if not (name and self.recording) or len(self.calls) > 2000:
+        if not (name and self.recording) or len(self.calls) > MAX_RECORDED_CALLS:
             return self._call(target, args, kwargs, payload)
         try:
             saved = copy.deepcopy((args, kwargs))

@@ -275,7 +275,9 @@ def warm() -> None:
     import torch
     import torch._dynamo  # noqa: F401  (imported by the first optimizer step; it rebinds torch.manual_seed)
 
-    torch.set_num_threads(int(os.environ.get("CNN_GRADE_THREADS", "1")))
+    from autograder.sandbox.settings import sandbox_threads
+
+    torch.set_num_threads(sandbox_threads())
     import IPython.core.interactiveshell  # noqa: F401
     import IPython.display  # noqa: F401
 

@@ -8,6 +8,8 @@ inputs never enter the sandbox except as arguments.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +17,8 @@ from autograder.pipeline import steps
 from autograder.pipeline.context import GradingContext
 from autograder.pipeline.results import NotebookResult
 from autograder.sandbox import Limits
+
+log = logging.getLogger(__name__)
 
 STEPS: list[Callable[[GradingContext], None]] = [
     steps.read_submission,
@@ -34,7 +38,10 @@ def run_steps(ctx: GradingContext, pipeline: list[Callable[[GradingContext], Non
         for step in pipeline:
             if ctx.finished:
                 break
+            started = time.perf_counter()
             step(ctx)
+            log.debug("%s: %s took %.3f s (status %s)", ctx.submission_path.name, step.__name__,
+                      time.perf_counter() - started, ctx.result.status)
     finally:
         ctx.close()
     return ctx.result

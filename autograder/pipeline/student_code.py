@@ -10,9 +10,9 @@ from pathlib import Path
 from autograder.pipeline.results import NotebookResult, Status
 from autograder.pipeline.submission import short
 from autograder.sandbox import Limits, Sandbox, SandboxError
+from autograder.settings import AUTOGRADE_ENV, MAX_RESTARTS
 
-AUTOGRADE_ENV = {"NBGRADER_EXECUTION": "autograde"}   # notebooks shorten long demos under autograde, as in nbgrader
-MAX_RESTARTS = 3
+__all__ = ["AUTOGRADE_ENV", "MAX_RESTARTS", "StudentRun", "import_in_background"]
 
 
 class StudentRun:

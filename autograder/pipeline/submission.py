@@ -9,8 +9,8 @@ from pathlib import Path
 import nbformat
 
 from autograder.notebook_cells import cell_text, grade_id, is_test_cell
+from autograder.settings import MAX_NOTEBOOK_BYTES
 
-MAX_NOTEBOOK_BYTES = 20 * 2**20
 HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
 
 

@@ -20,6 +20,7 @@ from autograder.sandbox.command import bwrap_argv, environment, state_dir
 from autograder.sandbox.isolation import Isolation, isolation
 from autograder.sandbox.launcher import ColdProcess, Process, Zygote
 from autograder.sandbox.limits import Limits, SandboxError
+from autograder.sandbox.settings import zygote_enabled
 
 DEFAULT_PROGRAM = "autograder.sandbox_worker"
 
@@ -142,7 +143,7 @@ class Sandbox:
     def _launch(self, iso: Isolation, cfg: dict) -> socket.socket:
         out = self._out.fileno()
         zygote = None
-        if iso.isolated and self.warm and os.environ.get("CNN_GRADE_ZYGOTE") != "0":
+        if iso.isolated and self.warm and zygote_enabled():
             zygote = zygote_for(iso, self.program, self.hidden, self.limits.start_seconds)
         if zygote is not None:
             try:

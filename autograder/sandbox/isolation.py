@@ -19,8 +19,8 @@ import sys
 from dataclasses import dataclass, field
 
 from autograder.sandbox.cgroups import Hierarchy, detect
+from autograder.sandbox.settings import NO_ISOLATION_ENV, no_isolation
 
-NO_ISOLATION_ENV = "CNN_GRADE_NO_ISOLATION"
 RISKS = ("student code runs as you, with your rights: it can read every file you can read (source/ with the "
          "hidden tests, other submissions, other checkouts of the course, your keys), change or delete them, "
          "write the gradebook, reach the network, read your environment variables (tokens, passwords) and kill "
@@ -97,7 +97,7 @@ def _bwrap_works(bwrap: str, euid: int) -> str:
 
 def isolation() -> Isolation:
     """The isolation sandboxes of this process get (cheap after the first call)."""
-    off = os.environ.get(NO_ISOLATION_ENV) == "1"
+    off = no_isolation()
     if off:
         return Isolation(False, "none", ["--no-isolation was given"], requested_off=True)
     if not sys.platform.startswith("linux"):

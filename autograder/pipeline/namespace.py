@@ -32,13 +32,19 @@ class StudentNamespace(dict):
         return other
 
 
-def student_namespace(session: Session) -> StudentNamespace:
-    """The student's globals as the grader may see them, plus trusted imports the tests rely on."""
+def trusted_imports() -> dict:
+    """The modules every test cell may use without importing them (the one list; imported ahead by
+    :func:`autograder.pipeline.student_code.import_in_background`)."""
     import numpy as np
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
 
+    return {"np": np, "torch": torch, "nn": nn, "F": F}
+
+
+def student_namespace(session: Session) -> StudentNamespace:
+    """The student's globals as the grader may see them, plus trusted imports the tests rely on."""
     try:
         reply = session.sandbox.request("names")
     except SandboxError as exc:
@@ -47,5 +53,5 @@ def student_namespace(session: Session) -> StudentNamespace:
     if not isinstance(names, list):
         raise SandboxLost(SandboxError("protocol", "bad answer to 'names'"))
     ns = StudentNamespace(session, {n for n in names if isinstance(n, str) and n.isidentifier()})
-    ns.update({"__name__": "__main__", "np": np, "torch": torch, "nn": nn, "F": F})
+    ns.update({"__name__": "__main__", **trusted_imports()})
     return ns

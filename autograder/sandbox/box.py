@@ -44,7 +44,7 @@ def zygote_for(iso: Isolation, program: str, hidden: Sequence[Path], start_secon
         if key in _no_zygote:
             return None
         try:
-            zygote = Zygote(argv, environment("/tmp", 1), program, start_seconds)
+            zygote = Zygote(argv, environment("/tmp"), program, start_seconds)
         except (RuntimeError, OSError):
             _zygotes.pop(key, None)
             _no_zygote.add(key)
@@ -81,7 +81,6 @@ class Sandbox:
     hidden: Sequence[Path] = ()
     program: str = DEFAULT_PROGRAM
     env: Mapping[str, str] = field(default_factory=dict)
-    threads: int = 1
     warm: bool = True
     isolation: Isolation | None = None
     proc: Process | None = None
@@ -137,7 +136,7 @@ class Sandbox:
             rlimits["NPROC"] += _tasks_of(iso.uid if iso.uid is not None else os.getuid())
         user = [iso.uid, iso.gid] if iso.mode == "root" else None
         return {"program": self.program, "isolated": iso.isolated, "user": user, "cwd": home,
-                "env": environment(home, self.threads, self.env), "rlimits": rlimits,
+                "env": environment(home, extra=self.env), "rlimits": rlimits,
                 "tmp_bytes": self.limits.scratch_bytes, "shm_bytes": 64 * 2**20}
 
     def _launch(self, iso: Isolation, cfg: dict) -> socket.socket:

@@ -45,7 +45,7 @@ def state_dir() -> Path:
     return _state
 
 
-def environment(home: str, threads: int, extra: Mapping[str, str] = ()) -> dict[str, str]:
+def environment(home: str, threads: int = 1, extra: Mapping[str, str] = ()) -> dict[str, str]:
     """The whole environment of student code: the allow-list's variables, nothing else of the grader's."""
     extra = dict(extra)
     unknown = set(extra) - set(ENV_ALLOWED)

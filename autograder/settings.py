@@ -53,11 +53,20 @@ def add_limit_options(p: argparse.ArgumentParser) -> None:
                    help="any other sandbox limit, e.g. memory_bytes=2e9 (see docs/GRADING.md)")
 
 
+class _GraderHandler(logging.StreamHandler):
+    """The grader's own stderr handler (added once per process)."""
+
+
 def configure_logging(verbose: bool) -> None:
-    """The grader's diagnostics (logger ``autograder``) on stderr: DEBUG with ``--verbose``, else warnings."""
-    logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s: %(message)s",
-                        level=logging.DEBUG if verbose else logging.WARNING)
-    logging.getLogger("autograder").setLevel(logging.DEBUG if verbose else logging.WARNING)
+    """The grader's diagnostics (logger ``autograder`` only; other libraries' logging is left as it is) on
+    stderr: DEBUG with ``--verbose``, else warnings."""
+    logger = logging.getLogger("autograder")
+    if not any(isinstance(h, _GraderHandler) for h in logger.handlers):
+        handler = _GraderHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
+    logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
     if verbose:
         import os
 

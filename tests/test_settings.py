@@ -40,6 +40,7 @@ def test_every_environment_variable_is_documented():
 
 def test_verbose_logs_the_grader_at_debug_level(monkeypatch):
     monkeypatch.delenv(settings.DEBUG_ENV, raising=False)
+    root_handlers = list(logging.getLogger().handlers)
     try:
         settings.configure_logging(True)
         assert logging.getLogger("autograder.pipeline.grade").isEnabledFor(logging.DEBUG)
@@ -51,3 +52,4 @@ def test_verbose_logs_the_grader_at_debug_level(monkeypatch):
         settings.configure_logging(False)
         os.environ.pop(settings.DEBUG_ENV, None)
     assert not logging.getLogger("autograder.pipeline.grade").isEnabledFor(logging.DEBUG)
+    assert logging.getLogger().handlers == root_handlers, "other libraries' logging (Dask's INFO) must not change"

@@ -22,9 +22,10 @@ from pathlib import Path
 from autograder.course_settings import course_settings
 from autograder.deadlines import LatePolicy, read_timestamp
 from autograder.grading_pool import PoolError, killed_reason
-from autograder.grading_task import from_json, make_payload
+from autograder.grading_task import make_payload
 from autograder.hidden_paths import secret_paths
-from autograder.sandbox import Limits
+from autograder.pipeline.results import NotebookResult
+from autograder.settings import limits_from
 
 MARKER = ".cnn-grade.json"
 ERROR_MARKER = ".cnn-grade-error.json"
@@ -111,7 +112,7 @@ class Recorder:
             (out / name).write_text(text)
         submission_dir = self.course / "submitted" / student / self.assignment
         submitted = [nb for nb in value["results"] if (submission_dir / f"{nb}.ipynb").exists()]
-        results = {nb: from_json(r) for nb, r in value["results"].items()}
+        results = {nb: NotebookResult.from_json(r) for nb, r in value["results"].items()}
         late = self.session.save(student, results, submitted, read_timestamp(submission_dir))
         (out / MARKER).write_text(json.dumps({
             "digest": dig, "results": value["results"], "late": late, "worker": value.get("worker"),
@@ -145,8 +146,8 @@ def check_timestamps(course: Path, assignment: str, todo: list) -> tuple[list, l
 def cmd_grade(args) -> int:
     from sqlalchemy.engine import make_url
 
-    from autograder.cli import isolation_allowed
     from autograder.gradebook_io import known_notebooks
+    from autograder.sandbox.isolation import isolation_allowed
 
     course, assignment = args.course_path, args.assignment
     if not args.scheduler and not isolation_allowed(args):
@@ -192,7 +193,7 @@ def run_batch(args, pool, settings, todo: list, hide: list[str]) -> list[tuple[s
     from autograder.gradebook_io import GradebookSession
 
     course, assignment = args.course_path, args.assignment
-    limits = Limits(cell_seconds=args.cell_timeout, notebook_seconds=args.notebook_timeout)
+    limits = limits_from(args)
     jobs = [(s, partial(make_payload, course, assignment, s, limits, hide, args.no_isolation)) for s, _ in todo]
     digests, summary = dict(todo), []
     late = LatePolicy(settings.config, course)

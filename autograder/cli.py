@@ -19,34 +19,14 @@ import sys
 from pathlib import Path
 
 from autograder.batch import MARKER, cmd_grade
+from autograder.course_layout import course_dir
 from autograder.feedback import html_page, table
-from autograder.grading import grade_notebook
-from autograder.hidden_paths import PACKAGE_ROOT, secret_paths
-from autograder.sandbox import Limits, allow_no_isolation, isolation
-from autograder.sandbox.isolation import RISKS
+from autograder.hidden_paths import secret_paths
+from autograder.pipeline import grade_notebook
+from autograder.sandbox.isolation import isolation_allowed
+from autograder.settings import add_limit_options, configure_logging, limits_from
 
 __all__ = ["MARKER", "main", "secret_paths", "course_dir"]
-
-
-def course_dir(arg: str | None) -> Path:
-    if arg:
-        return Path(arg).resolve()
-    here = Path.cwd()
-    return here if (here / "nbgrader_config.py").exists() else PACKAGE_ROOT
-
-
-def isolation_allowed(args) -> bool:
-    """True when student code may run here: isolated, or without isolation because --no-isolation says so."""
-    if getattr(args, "no_isolation", False):
-        allow_no_isolation()
-        print(f"WARNING: --no-isolation: {RISKS}. Grade only notebooks you trust this way.", file=sys.stderr)
-        return True
-    iso = isolation()
-    if not iso.isolated:
-        print(f"error: {iso.refusal()}", file=sys.stderr)
-    else:
-        print(f"sandbox: {iso.summary}")
-    return iso.isolated
 
 
 def find_source(notebook: Path, course: Path, assignment: str | None) -> Path:
@@ -66,7 +46,7 @@ def cmd_check(args) -> int:
     source = find_source(notebook, course, args.assignment)
     if not isolation_allowed(args):
         return 2
-    limits = Limits(cell_seconds=args.cell_timeout, notebook_seconds=args.notebook_timeout)
+    limits = limits_from(args)
     result = grade_notebook(source, notebook, limits=limits, hide=secret_paths(course))
     print(table(result))
     out = Path(args.html) if args.html else notebook.with_suffix(".feedback.html")
@@ -115,6 +95,7 @@ def _tls_options(p: argparse.ArgumentParser) -> None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cnn-grade", description=__doc__.splitlines()[0])
     parser.add_argument("--course", help="course directory (default: here if it has nbgrader_config.py)")
+    parser.add_argument("--verbose", action="store_true", help="log what the grader does (logger 'autograder')")
     sub = parser.add_subparsers(dest="command", required=True)
     g = sub.add_parser("grade", help="autograde submitted/*/ASSIGNMENT into the gradebook")
     _grade_options(g)
@@ -123,8 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--assignment", help="default: the notebook's folder name")
     c.add_argument("--html", help="where to write the HTML feedback (default: NOTEBOOK.feedback.html)")
     for p in (g, c):
-        p.add_argument("--cell-timeout", type=float, default=60.0, help="seconds per cell or call (default 60)")
-        p.add_argument("--notebook-timeout", type=float, default=600.0, help="seconds per notebook (default 600)")
+        add_limit_options(p)
         _no_isolation_option(p, "run student code (here, and on cluster workers that cannot isolate it)")
     r = sub.add_parser("report", help="CSV with a status and reason per submission, and plots")
     r.add_argument("assignment")
@@ -153,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     if extra and args.command != "worker":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.dask_args = extra
+    configure_logging(args.verbose)
     if args.command == "grade":
         args.course_path = course_dir(args.course)
         return cmd_grade(args)

@@ -108,7 +108,7 @@ STEPS = ("close", "collect", "grade", "feedback")
 
 
 def cmd_cycle(args) -> int:
-    from autograder.cli import course_dir
+    from autograder.course_layout import course_dir
 
     course, a = course_dir(args.course), args.assignment
     steps = set(args.steps.split(",")) if args.steps else set(STEPS)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.batch import ERROR_MARKER, MARKER
-from autograder.grading import GRADED, SEVERITY
+from autograder.pipeline.results import SEVERITY, Status
 
 FIXED = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 
@@ -68,7 +68,7 @@ def status_of(course: Path, g: Grade) -> tuple[str, str]:
     folder = course / "autograded" / g.student / g.assignment
     if (folder / MARKER).exists():
         results = json.loads((folder / MARKER).read_text())["results"].values()
-        status = min((r["status"] for r in results), key=SEVERITY.index, default=GRADED)
+        status = min((r["status"] for r in results), key=SEVERITY.index, default=Status.GRADED)
         return status, "; ".join(x for r in results for x in r["reasons"])
     if (folder / ERROR_MARKER).exists():
         error = json.loads((folder / ERROR_MARKER).read_text())["results"]["_error"]
@@ -133,7 +133,7 @@ def write_canvas(out, students: dict, maxima: dict, grades: list[Grade], roster:
 
 
 def cmd_export(args) -> int:
-    from autograder.cli import course_dir
+    from autograder.course_layout import course_dir
     from autograder.course_settings import course_settings
 
     course = course_dir(args.course)

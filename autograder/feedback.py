@@ -13,7 +13,9 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_output
 
-from autograder.grading import NotebookResult, TestResult, is_test_cell, nbmeta, visible_part
+from autograder.notebook_cells import grade_id, is_test_cell
+from autograder.pipeline.results import NotebookResult, TestResult
+from autograder.pipeline.submission import visible_part
 
 
 def verdict_text(t: TestResult) -> str:
@@ -33,11 +35,11 @@ def autograded_notebook(source_path: Path, submission: nbformat.NotebookNode,
     source = nbformat.read(source_path, as_version=4)
     by_id = {t.grade_id: t for t in result.tests}
     base = copy.deepcopy(submission)
-    src_tests = {nbmeta(c)["grade_id"]: c for c in source.cells if is_test_cell(c)}
+    src_tests = {grade_id(c): c for c in source.cells if is_test_cell(c)}
     cells = []
     seen = set()
     for i, cell in enumerate(base.cells):
-        gid = nbmeta(cell).get("grade_id")
+        gid = grade_id(cell)
         if gid in src_tests or is_test_cell(cell):
             if gid not in src_tests or gid in seen:
                 continue

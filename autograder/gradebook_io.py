@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from autograder.grading import NotebookResult
+from autograder.pipeline.results import NotebookResult
 
 RETRIES = 8
 

@@ -14,7 +14,6 @@ import asyncio
 import concurrent.futures as cf
 import logging
 import multiprocessing
-import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 
@@ -119,15 +118,10 @@ class ProcessPool:
 
 def _start_local(threads: int, extra_hide: list[str]) -> None:
     """A local pool process ends when the grader is killed (Linux), so a rerun never races old ones."""
-    import ctypes
-    import signal
-
     from autograder.grading_worker import prepare
+    from autograder.sandbox.privileges import die_with_parent
 
-    try:
-        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
+    die_with_parent()
     prepare(False, threads, None, extra_hide)
 
 
@@ -172,8 +166,8 @@ def existing_cluster(address: str, security, timeout: float, worker_timeout: flo
 
 def _can_grade(no_isolation: bool) -> bool:
     from autograder.grading_worker import isolated, state
-    from autograder.sandbox.isolation import NO_ISOLATION_ENV
+    from autograder.sandbox.settings import no_isolation as no_isolation_set
 
     here = state()
-    return (isolated() or no_isolation or os.environ.get(NO_ISOLATION_ENV) == "1"
+    return (isolated() or no_isolation or no_isolation_set()
             or (here is not None and here.no_isolation))

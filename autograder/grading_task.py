@@ -16,17 +16,10 @@ from pathlib import Path
 import nbformat
 
 from autograder.feedback import autograded_notebook
-from autograder.grading import (
-    INVALID,
-    MAX_NOTEBOOK_BYTES,
-    MISSING,
-    NotebookResult,
-    TestResult,
-    grade_notebook,
-    is_test_cell,
-    nbmeta,
-)
+from autograder.notebook_cells import grade_id, is_graded, is_test_cell, points
+from autograder.pipeline import NotebookResult, Status, TestResult, grade_notebook
 from autograder.sandbox import Limits
+from autograder.settings import MAX_NOTEBOOK_BYTES
 
 
 def make_payload(course: Path, assignment: str, student: str, limits: Limits, hide: list[Path],
@@ -54,26 +47,18 @@ def missing_result(source_nb: Path) -> NotebookResult:
     """A notebook that was not submitted: every autograded test 0, manual ones left to the grader."""
     src = nbformat.read(source_nb, as_version=4)
     result = NotebookResult(notebook=source_nb.name)
-    result.flag(MISSING, f"{source_nb.name} was not submitted")
+    result.flag(Status.MISSING, f"{source_nb.name} was not submitted")
     for c in src.cells:
-        m = nbmeta(c)
-        if m.get("grade"):
+        if is_graded(c):
             auto = is_test_cell(c)
-            result.tests.append(TestResult(m["grade_id"], float(m.get("points", 0)), 0.0 if auto else None,
+            result.tests.append(TestResult(grade_id(c), points(c), 0.0 if auto else None,
                                            False if auto else None, "not submitted"))
     return result
 
 
-def from_json(d: dict) -> NotebookResult:
-    r = NotebookResult(notebook=d["notebook"], status=d["status"], reasons=list(d["reasons"]),
-                       timings=dict(d.get("timings", {})))
-    r.tests = [TestResult(**t) for t in d["tests"]]
-    return r
-
-
 def _base_notebook(submitted: Path | None, result: NotebookResult, release: str | None) -> nbformat.NotebookNode:
     """The notebook the verdicts are written into: the submission, or the released one if it is unreadable."""
-    if submitted is not None and result.status != INVALID:
+    if submitted is not None and result.status != Status.INVALID:
         try:
             nb = nbformat.read(submitted, as_version=4)
             if isinstance(nb.get("cells"), list):

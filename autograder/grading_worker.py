@@ -25,7 +25,7 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 from autograder.hidden_paths import local_secrets
 from autograder.sandbox import allow_no_isolation, isolation, warm_up
-from autograder.sandbox.isolation import NO_ISOLATION_ENV
+from autograder.sandbox.settings import no_isolation as no_isolation_set
 
 
 def no_isolation_help() -> str:
@@ -75,7 +75,7 @@ def prepare(no_isolation: bool = False, threads: int | None = None, local_direct
     isolation that works; ``--no-isolation`` on the embedded cluster does that before its workers start).
     """
     global _STATE
-    permitted = (no_isolation or os.environ.get(NO_ISOLATION_ENV) == "1"
+    permitted = (no_isolation or no_isolation_set()
                  or (_STATE is not None and _STATE.no_isolation))
     strong = isolated()
     if not strong and not permitted:
@@ -155,7 +155,7 @@ def worker_command(address: str, nworkers: int, no_isolation: bool, tls: dict[st
 def worker_main(args) -> int:
     """``cnn-grade worker ADDRESS``: refuse a host that cannot isolate student code unless allowed, then become
     ``dask worker``."""
-    permitted = args.no_isolation or os.environ.get(NO_ISOLATION_ENV) == "1"
+    permitted = args.no_isolation or no_isolation_set()
     if not isolated() and not permitted:
         print(f"error: {no_isolation_help()}", file=sys.stderr)
         return 2

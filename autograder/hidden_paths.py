@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+from autograder.course_layout import REPO_ROOT as PACKAGE_ROOT
+
 SECRET_NAMES = ["source", "submitted", "autograded", "feedback", "gradebook.db", ".git", "reports"]
 
 

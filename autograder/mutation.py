@@ -24,7 +24,6 @@ import nbformat
 
 from autograder.cli import MARKER
 from autograder.cli import main as cli_main
-from autograder.grading import nbmeta as _meta
 from autograder.misconceptions import (
     Alternative,
     KeptOut,
@@ -37,17 +36,18 @@ from autograder.misconceptions import (
 )
 from autograder.mutation_batches import alternative_batches, mistake_batches, test_dependencies
 from autograder.mutation_names import Name, judge
+from autograder.notebook_cells import grade_id, is_answer
 from autograder.release import ROOT, assignments, generate_elsewhere
 
 
 def honest_submission(assignment: str, course: Path = ROOT) -> tuple[str, nbformat.NotebookNode]:
     """(notebook file name, released notebook with the source's answer cells pasted in)."""
     (source_path,) = (course / "source" / assignment).glob("*.ipynb")
-    source = {_meta(c).get("grade_id"): c for c in nbformat.read(source_path, as_version=4).cells}
+    source = {grade_id(c): c for c in nbformat.read(source_path, as_version=4).cells}
     nb = nbformat.read(course / "release" / assignment / source_path.name, as_version=4)
     for cell in nb.cells:
-        if _meta(cell).get("solution") and cell.cell_type == "code":
-            cell.source = source[_meta(cell)["grade_id"]].source
+        if is_answer(cell) and cell.cell_type == "code":
+            cell.source = source[grade_id(cell)].source
     return source_path.name, nb
 
 
@@ -55,7 +55,7 @@ def with_mistake(nb: nbformat.NotebookNode, mistake: Misconception | KeptOut | A
     """``nb`` with the answer cell that defines ``mistake.function`` replaced by ``mistake``'s code."""
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
-        if _meta(cell).get("solution") and f"def {mistake.function}(" in cell.source:
+        if is_answer(cell) and f"def {mistake.function}(" in cell.source:
             cell.source = replace_function(cell.source, mistake.function, mistake.code())
             return nb
     raise LookupError(f"no answer cell defines {mistake.function}()")

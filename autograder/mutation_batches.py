@@ -11,9 +11,9 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.grading import nbmeta as _meta
 from autograder.misconceptions import Alternative, KeptOut, Misconception, function_of
 from autograder.nbrun import without_magics
+from autograder.notebook_cells import grade_id, is_graded
 from autograder.release import ROOT
 
 
@@ -87,8 +87,7 @@ def cell_dependencies(nb: nbformat.NotebookNode, functions: set[str]) -> dict[st
                 for name in _top_level_names(node):
                     deps[name] = mine | ({name} & functions)
             own |= mine
-        meta = _meta(cell)
-        f = function_of(str(meta.get("grade_id", "")), functions) if meta.get("grade") else None
+        f = function_of(str(grade_id(cell) or ""), functions) if is_graded(cell) else None
         if f is not None:
             tests[f] |= own
     return tests

@@ -9,14 +9,11 @@ import argparse
 import shutil
 from pathlib import Path
 
+from autograder.course_layout import REPO_ROOT as ROOT
+from autograder.course_layout import assignments
 from autograder.nbgrader_cli import nbgrader
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def assignments(course_root: Path = ROOT) -> list[str]:
-    """Names of the assignments in ``source/`` (folders holding a notebook), sorted."""
-    return sorted(p.name for p in (course_root / "source").iterdir() if any(p.glob("*.ipynb")))
+__all__ = ["ROOT", "assignments", "generate", "generate_elsewhere"]
 
 
 def generate(assignment: str, course_root: Path = ROOT) -> Path:

@@ -11,11 +11,15 @@ import builtins
 import copy
 import importlib
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from autograder.argument_changes import apply_module_state, copy_back
+from autograder.call_record import Call
 from autograder.sandbox import Sandbox, SandboxError
+from autograder.settings import MAX_RECORDED_CALLS
 from autograder.wire import decode, encode
 
 #: roots of the class names that ``isinstance`` may map a remote object to
@@ -67,42 +71,13 @@ def _after(value: Any) -> Any:
     return None
 
 
-def apply_module_state(module: Any, state: dict) -> None:
-    """Make the grader's copy of ``module`` look as the student's function left the sandbox's copy: modes,
-    weights, and a no-op stand-in for every hook it left behind (so ``module._forward_hooks`` is not empty)."""
-    import torch
-
-    from autograder.wire import hook_left_behind
-
-    if not isinstance(module, torch.nn.Module):
-        return
-    subs = [m for _, m in module.named_modules()]
-    modes, hooks = list(state["modes"]), list(state["hooks"])
-    if len(modes) != len(subs) or len(hooks) != len(subs):
-        return
-    for m, mode, (forward, pre, backward) in zip(subs, modes, hooks, strict=True):
-        m.training = bool(mode)
-        for _ in range(int(forward) - len(m._forward_hooks)):
-            m.register_forward_hook(hook_left_behind)
-        for _ in range(int(pre) - len(m._forward_pre_hooks)):
-            m.register_forward_pre_hook(hook_left_behind)
-        for _ in range(int(backward) - len(m._backward_hooks)):
-            m.register_full_backward_hook(hook_left_behind)
-    weights = state.get("weights")
-    if isinstance(weights, dict):
-        current = module.state_dict()
-        with torch.no_grad():
-            for k, v in weights.items():
-                if k in current and isinstance(v, np.ndarray) and tuple(v.shape) == tuple(current[k].shape):
-                    current[k].copy_(torch.as_tensor(v))
-
-
 class Session:
     """Talks to one sandbox on behalf of the grader's test code."""
 
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
-        self.calls: list = []          # autograder.diagnosis.calls.Call, for calls to named student functions
+        self.calls: list[Call] = []    # calls to named student functions, the diagnosis's evidence
+        self.on_call: Callable[[Call], None] = self.calls.append   # the hook each record goes through
         self.recording = True
         self.cell: str | None = None   # grade id of the test cell running now
 
@@ -125,12 +100,7 @@ class Session:
             original = args[key] if isinstance(key, int) and 0 <= key < len(args) else kwargs.get(key)
             try:
                 new = self.dec(new)
-                if isinstance(original, np.ndarray) and isinstance(new, np.ndarray) and new.size == original.size:
-                    if new.shape != original.shape:
-                        original.shape = new.shape   # ``X.shape = ...`` in the student's function
-                    np.copyto(original, new, casting="unsafe")
-                elif _is_tensor(original) and _is_tensor(new):   # ``x.relu_()``, ``nn.ReLU(inplace=True)``
-                    _copy_into(original, new)
+                copy_back(original, new)
             except Exception:  # noqa: BLE001 - a malformed change is ignored
                 continue
         changes = reply.get("module_changes")
@@ -168,10 +138,8 @@ class Session:
         torch = sys.modules.get("torch")
         if torch is not None:   # the call runs as under the test's torch.no_grad() (or not)
             payload["grad"] = bool(torch.is_grad_enabled())
-        if not (name and self.recording) or len(self.calls) > 2000:
+        if not (name and self.recording) or len(self.calls) > MAX_RECORDED_CALLS:
             return self._call(target, args, kwargs, payload)
-        from autograder.diagnosis.calls import Call
-
         try:
             saved = copy.deepcopy((args, kwargs))
         except Exception:  # noqa: BLE001 - arguments that cannot be copied are not replayed
@@ -184,7 +152,7 @@ class Session:
             raise
         except Exception as exc:
             record.error = type(exc).__name__
-            self.calls.append(record)
+            self.on_call(record)
             raise
         # the arrays passed in, as the call left them (a function may change its arguments in place)
         record.after = {k: _after(a) for k, a in [*enumerate(args), *kwargs.items()] if _after(a) is not None}
@@ -192,24 +160,8 @@ class Session:
         record.threads = reply.get("threads") if isinstance(reply.get("threads"), int) else None
         if isinstance(value, np.ndarray):   # as returned: the test may change it afterwards
             record.value = value.copy()
-        self.calls.append(record)
+        self.on_call(record)
         return value
-
-
-def _is_tensor(x: Any) -> bool:
-    torch = sys.modules.get("torch")
-    return torch is not None and isinstance(x, torch.Tensor)
-
-
-def _copy_into(original, new) -> None:
-    """What the student's call did to a tensor argument, done to the caller's tensor."""
-    import torch
-
-    with torch.no_grad():
-        if original.shape == new.shape:
-            original.copy_(new)
-        else:
-            original.data = new.to(original.dtype)
 
 
 def _exception(ename: str, evalue: str) -> BaseException:
@@ -236,6 +188,11 @@ def describe(obj) -> list | None:
         return describe_module(obj)
     except TypeError:
         return None
+
+
+def name_remote(obj: Remote, name: str) -> None:
+    """Record the student's name for ``obj`` (calls to a named function are recorded for the diagnosis)."""
+    object.__getattribute__(obj, "_info")["name"] = name
 
 
 class Remote:

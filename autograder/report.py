@@ -34,7 +34,7 @@ def marker_rows(course: Path, assignment: str) -> tuple[list[dict], list[str]]:
 
 
 def cmd_report(args) -> int:
-    from autograder.cli import course_dir
+    from autograder.course_layout import course_dir
 
     course = course_dir(args.course)
     rows, test_ids = marker_rows(course, args.assignment)

@@ -19,6 +19,11 @@ OUTPUT_LIMIT = 20_000
 _MAGIC = re.compile(r"^(\s*)([%!].*)$", re.M)
 
 
+def without_magics(source: str) -> str:
+    """``source`` with IPython magic and shell lines turned into ``pass`` statements, indentation kept."""
+    return _MAGIC.sub(r"\1pass  # \2", source)
+
+
 class _Bounded(io.TextIOBase):
     """A text sink that keeps the first ``OUTPUT_LIMIT`` characters and counts the rest."""
 
@@ -86,7 +91,7 @@ class Worker:
 
     # -- operations -------------------------------------------------------
     def op_exec(self, req: dict) -> dict:
-        source = _MAGIC.sub(r"\1pass  # \2", req["source"])
+        source = without_magics(req["source"])
         out, err = _Bounded(), _Bounded()
         old = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = out, err
@@ -153,18 +158,18 @@ class Worker:
                 value = fn(*args, **kwargs)
         finally:
             sys.stdout, sys.stderr = old
-        # arrays the function changed in place: the grader copies the change back into the caller's array
-        changed = [[key, self.enc(a)] for key, a, before in watched if not _unchanged(a, before)]
-        # modules sent by value (a model the test built): mode, hooks and weights as the call left them
-        from autograder.wire import module_state
+        from autograder.wire import array_unchanged, is_scalar, module_state, same_module_state
 
+        # arrays the function changed in place: the grader copies the change back into the caller's array
+        changed = [[key, self.enc(a)] for key, a, before in watched if not array_unchanged(a, before)]
+        # modules sent by value (a model the test built): mode, hooks and weights as the call left them
         module_changes = [[key, self.enc(module_state(m))] for key, m, before in modules
-                          if not _same_state(module_state(m), before)]
+                          if not same_module_state(module_state(m), before)]
         reply = {"stdout": out.text(), "changed": changed, "module_changes": module_changes}
         if torch is not None:   # the notebook may have set it; a replay needs the same to give the same numbers
             reply["threads"] = torch.get_num_threads()
         for key, a in sent:
-            if value is a and not isinstance(a, (int, float, str, bool, type(None))):
+            if value is a and not is_scalar(a):
                 return reply | {"value": None, "same_as": key}   # the argument itself, not a copy of it
         return reply | {"value": self.enc(value)}
 
@@ -191,15 +196,9 @@ class Worker:
 
         return {"value": describe_module(self._target(req))}
 
-    def op_repr(self, req: dict) -> dict:
-        return {"value": repr(self._target(req))[:2000]}
-
     def op_integrity(self, req: dict) -> dict:
         """Names in numpy, torch, builtins, IPython and sys.modules that changed since start-up."""
         return {"value": sorted(set(_changed(self.snapshot)) | self.tampered)[:50]}
-
-    def op_ping(self, req: dict) -> dict:
-        return {"value": "pong"}
 
     def serve(self) -> None:
         from autograder.sandbox.channel import ChannelError
@@ -259,29 +258,6 @@ def _modules_among(sent: list) -> list:
     return [(key, value, module_state(value)) for key, value in sent if isinstance(value, torch.nn.Module)]
 
 
-def _unchanged(a, before) -> bool:
-    """An array or tensor argument is as it was before the call (shape and values, NaNs equal)."""
-    import numpy as np
-
-    if a.shape != before.shape:
-        return False
-    try:
-        if type(a) is not np.ndarray:
-            a, before = a.detach().numpy(), before.numpy()
-        return bool(np.array_equal(a, before, equal_nan=True))
-    except (TypeError, RuntimeError):   # a dtype numpy cannot hold: not sent back
-        return True
-
-
-def _same_state(a: dict, b: dict) -> bool:
-    import numpy as np
-
-    if a["modes"] != b["modes"] or a["hooks"] != b["hooks"] or a.keys() != b.keys():
-        return False
-    wa, wb = a.get("weights", {}), b.get("weights", {})
-    return wa.keys() == wb.keys() and all(np.array_equal(wa[k], wb[k]) for k in wa)
-
-
 def _changed(snap: dict[str, int]) -> list[str]:
     now = _snapshot()
     volatile = {"sys.last_value", "sys.last_type", "sys.last_traceback", "sys.last_exc", "sys.stdout", "sys.stderr",
@@ -299,7 +275,9 @@ def warm() -> None:
     import torch
     import torch._dynamo  # noqa: F401  (imported by the first optimizer step; it rebinds torch.manual_seed)
 
-    torch.set_num_threads(int(os.environ.get("CNN_GRADE_THREADS", "1")))
+    from autograder.sandbox.settings import sandbox_threads
+
+    torch.set_num_threads(sandbox_threads())
     import IPython.core.interactiveshell  # noqa: F401
     import IPython.display  # noqa: F401
 

@@ -28,6 +28,11 @@ TRUSTED_MODULE_ROOTS = {
 }
 
 
+def is_scalar(x: Any) -> bool:
+    """A plain scalar (None, bool, int, float, str): immutable, so sending a copy is the same as the object."""
+    return x is None or isinstance(x, (bool, int, float, str))
+
+
 class WireError(ValueError):
     """A message that does not follow the protocol."""
 
@@ -99,11 +104,27 @@ def encode(value: Any, ref: Callable[[Any], dict], *, allow_pickle: bool = False
     return ref(value)
 
 
+#: tags whose value decodes alone: tag -> f(value, decode of a nested value)
+_PLAIN_TAGS: dict[str, Callable[[Any, Callable[[Any], Any]], Any]] = {
+    "__int__": lambda v, sub: int(v),
+    "__float__": lambda v, sub: float(v),
+    "__complex__": lambda v, sub: complex(sub(v[0]), sub(v[1])),
+    "__bytes__": lambda v, sub: base64.b64decode(v),
+    "__tuple__": lambda v, sub: tuple(sub(x) for x in v),
+    "__set__": lambda v, sub: {sub(x) for x in v},
+    "__frozenset__": lambda v, sub: frozenset(sub(x) for x in v),
+    "__dict__": lambda v, sub: {sub(k): sub(x) for k, x in v},
+    "__nd__": lambda v, sub: _array_from(v),
+    "__np__": lambda v, sub: _array_from(v)[()],
+    "__slice__": lambda v, sub: slice(*(sub(x) for x in v)),
+}
+
+
 def decode(obj: Any, resolve: Callable[[dict], Any], *, allow_pickle: bool = False, _depth: int = 0) -> Any:
     """Decode what :func:`encode` produced; ``resolve`` turns a reference dict into an object."""
     if _depth > MAX_DEPTH + 2:
         raise WireError("message nested too deeply")
-    if obj is None or isinstance(obj, (bool, str, int, float)):
+    if is_scalar(obj):
         return obj
     if isinstance(obj, list):
         return [decode(v, resolve, allow_pickle=allow_pickle, _depth=_depth + 1) for v in obj]
@@ -114,46 +135,10 @@ def decode(obj: Any, resolve: Callable[[dict], Any], *, allow_pickle: bool = Fal
     def sub(v):
         return decode(v, resolve, allow_pickle=allow_pickle, _depth=_depth + 1)
 
-    if key == "__int__":
-        return int(obj[key])
-    if key == "__float__":
-        return float(obj[key])
-    if key == "__complex__":
-        return complex(sub(obj[key][0]), sub(obj[key][1]))
-    if key == "__bytes__":
-        return base64.b64decode(obj[key])
-    if key == "__tuple__":
-        return tuple(sub(v) for v in obj[key])
-    if key == "__set__":
-        return {sub(v) for v in obj[key]}
-    if key == "__frozenset__":
-        return frozenset(sub(v) for v in obj[key])
-    if key == "__dict__":
-        return {sub(k): sub(v) for k, v in obj[key]}
-    if key == "__nd__":
-        return _array_from(obj[key])
-    if key == "__np__":
-        return _array_from(obj[key])[()]
-    if key == "__slice__":
-        return slice(*(sub(v) for v in obj[key]))
-    if key == "__tensor__":
-        import torch
-
-        t = torch.from_numpy(_array_from(obj[key]))
-        if obj.get("param"):
-            return torch.nn.Parameter(t, requires_grad=bool(obj.get("requires_grad")))
-        return t.requires_grad_(bool(obj.get("requires_grad")) and t.is_floating_point())
-    if key == "__size__":
-        import torch
-
-        return torch.Size(int(v) for v in obj[key])
-    if key == "__torch_dtype__":
-        import torch
-
-        dt = getattr(torch, str(obj[key]), None)
-        if not isinstance(dt, torch.dtype):
-            raise WireError(f"unknown torch dtype {obj[key]!r}")
-        return dt
+    if key in _PLAIN_TAGS:
+        return _PLAIN_TAGS[key](obj[key], sub)
+    if key in ("__tensor__", "__size__", "__torch_dtype__"):
+        return _decode_torch(key, obj)
     if key == "__modref__":
         name = str(obj[key])
         if name.split(".")[0] not in TRUSTED_MODULE_ROOTS:
@@ -165,9 +150,26 @@ def decode(obj: Any, resolve: Callable[[dict], Any], *, allow_pickle: bool = Fal
         if not allow_pickle:
             raise WireError("pickled data is not accepted from this side")
         return pickle.loads(base64.b64decode(obj[key]))
-    if key in ("__ref__", "__grader_ref__"):
+    if key == "__ref__":
         return resolve(obj)
     raise WireError(f"unknown tag {key!r}")
+
+
+def _decode_torch(key: str, obj: dict) -> Any:
+    """A tensor (or parameter), a ``torch.Size`` or a torch dtype."""
+    import torch
+
+    if key == "__tensor__":
+        t = torch.from_numpy(_array_from(obj[key]))
+        if obj.get("param"):
+            return torch.nn.Parameter(t, requires_grad=bool(obj.get("requires_grad")))
+        return t.requires_grad_(bool(obj.get("requires_grad")) and t.is_floating_point())
+    if key == "__size__":
+        return torch.Size(int(v) for v in obj[key])
+    dt = getattr(torch, str(obj[key]), None)
+    if not isinstance(dt, torch.dtype):
+        raise WireError(f"unknown torch dtype {obj[key]!r}")
+    return dt
 
 
 def describe_module(module) -> list:
@@ -204,3 +206,23 @@ def module_state(module: Any, with_weights: bool = True) -> dict:
     if with_weights and sum(t.numel() for t in tensors.values()) <= 5_000_000:
         state["weights"] = {k: t.detach().cpu().numpy().copy() for k, t in tensors.items()}
     return state
+
+
+def array_unchanged(a, before) -> bool:
+    """An array or tensor argument is as it was before the call (shape and values, NaNs equal)."""
+    if a.shape != before.shape:
+        return False
+    try:
+        if type(a) is not np.ndarray:
+            a, before = a.detach().numpy(), before.numpy()
+        return bool(np.array_equal(a, before, equal_nan=True))
+    except (TypeError, RuntimeError):   # a dtype numpy cannot hold: not sent back
+        return True
+
+
+def same_module_state(a: dict, b: dict) -> bool:
+    """Two :func:`module_state` results agree: modes, hooks and weights."""
+    if a["modes"] != b["modes"] or a["hooks"] != b["hooks"] or a.keys() != b.keys():
+        return False
+    wa, wb = a.get("weights", {}), b.get("weights", {})
+    return wa.keys() == wb.keys() and all(np.array_equal(wa[k], wb[k]) for k in wa)

@@ -5,6 +5,9 @@ and ``classroom``. Never ``autograder``: its misconception catalogue holds corre
 ``ROOT/grader`` (root:instructor, 0750): a small venv layered on ``PREFIX/venv`` by a ``.pth`` file, with
 ``autograder`` and the ``cnn-grade`` command; only the instructor's server puts it on its PATH.
 
+Every server started from ``PREFIX/venv`` loads the course's Jupyter server extension (``course.lab_server``,
+enabled as ``make setup`` does locally), so the widgets answer as fast on the hub as in ``make lab``.
+
 The shared environment is rebuilt only when requirements.txt or the Python version changes (a stamp file); the
 packages are copied again at every setup (cheap), so ``make hub`` always serves the checkout's code.
 """
@@ -100,9 +103,24 @@ def ensure_student_env(prefix: Path, checkout: Path = CHECKOUT, log=print) -> Pa
             overrides.write_text(json.dumps({"@jupyterlab/apputils-extension:notification": {"fetchNews": "false"}}))
             subprocess.run([str(venv / "bin" / "python"), "-m", "compileall", "-q",
                             *[str(site_packages(venv) / n) for n in STUDENT_PACKAGES]], check=True)
+            enable_lab_server(venv)
     finally:
         os.umask(old)
     return venv
+
+
+def enable_lab_server(venv: Path) -> Path:
+    """Enable the course's Jupyter server extension (course/lab_server.py: kernel websockets without Nagle's
+    delay) for every server ``venv`` starts, as ``make setup`` does for the local venv; return its config file."""
+    config = venv / "etc" / "jupyter" / "jupyter_server_config.d" / "course.lab_server.json"
+    if not config.exists():
+        # run outside the checkout: the venv's own copy of ``course`` is the one its servers import
+        proc = subprocess.run([str(venv / "bin" / "python"), "-m", "course.lab_server"], capture_output=True,
+                              text=True, cwd=venv)
+        if proc.returncode or not config.exists():
+            raise RuntimeError(f"enabling course.lab_server in {venv} failed:\n{proc.stdout[-2000:]}"
+                               f"{proc.stderr[-2000:]}")
+    return config
 
 
 def ensure_grader_env(grader: Path, venv: Path, gid: int, checkout: Path = CHECKOUT) -> Path:

@@ -10,12 +10,11 @@ import matplotlib
 matplotlib.use("Agg")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-ROOT = Path(__file__).resolve().parent.parent
+from autograder.course_layout import REPO_ROOT as ROOT
+from autograder.course_layout import assignments
+
 SYLLABUS = ROOT.parent / "shared" / "SYLLABUS.md"
-
-
-def assignments() -> list[str]:
-    return sorted(p.name for p in (ROOT / "source").iterdir() if any(p.glob("*.ipynb")))
+__all__ = ["ROOT", "SYLLABUS", "assignments", "source_notebook"]
 
 
 def source_notebook(assignment: str) -> Path:

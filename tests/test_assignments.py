@@ -12,9 +12,9 @@ import pytest
 from conftest import ROOT, SYLLABUS, assignments, source_notebook
 from course_grading import autograde
 
-from autograder.grading import nbmeta
 from autograder.misconceptions import catalogue
 from autograder.mutation import honest_submission, with_mistake
+from autograder.notebook_cells import nbmeta
 from autograder.release import generate_elsewhere
 
 ASSIGNMENTS = assignments()
@@ -140,7 +140,7 @@ def test_every_release_notebook_has_a_source():
 def test_cnn_grade_matches_stock_nbgrader(graded):
     """The sandboxed grader gives every cell exactly the points stock nbgrader gives it."""
     from autograder.cli import secret_paths
-    from autograder.grading import grade_notebook
+    from autograder.pipeline import grade_notebook
 
     assignment, work, grades, mistaken = graded
     source = source_notebook(assignment)

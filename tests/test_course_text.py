@@ -15,7 +15,7 @@ import torch
 from conftest import ROOT, assignments, source_notebook
 from torch import nn
 
-from autograder.grading import nbmeta
+from autograder.notebook_cells import nbmeta
 
 
 def cells(assignment: str, release: bool = False) -> list:

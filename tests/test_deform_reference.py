@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 from conftest import source_notebook
 
-from autograder.grading import nbmeta
+from autograder.notebook_cells import nbmeta
 
 
 def hidden_reference():

@@ -13,9 +13,9 @@ import pytest
 from course_grading import make_course, read_during
 from servers import postgres
 
-from autograder import grading
 from autograder.gradebook_io import GradebookSession
 from autograder.mutation import honest_submission
+from autograder.pipeline import results as grading
 from autograder.release import ROOT
 
 A1, A2 = "04_parameter_sharing", "02_padding_stride"   # the two fastest to grade

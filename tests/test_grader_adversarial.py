@@ -24,8 +24,8 @@ from nbformat.v4 import new_code_cell
 
 from autograder.cli import MARKER, main
 from autograder.gradebook_io import integrity_ok
-from autograder.grading import nbmeta
 from autograder.mutation import honest_submission
+from autograder.notebook_cells import nbmeta
 from autograder.release import generate_elsewhere
 from autograder.sandbox import strong_isolation_available
 

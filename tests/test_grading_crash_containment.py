@@ -21,8 +21,8 @@ from nbformat.v4 import new_code_cell
 from autograder.batch import ERROR_MARKER
 from autograder.cli import MARKER
 from autograder.gradebook_io import integrity_ok
-from autograder.grading import nbmeta
 from autograder.mutation import honest_submission
+from autograder.notebook_cells import nbmeta
 from autograder.release import generate_elsewhere
 
 A, NB = "01_convolution", "convolution.ipynb"

@@ -14,6 +14,7 @@ from autograder.diagnosis.relations import Finding
 from autograder.misconceptions import alternatives, catalogue, function_of, kept_out
 from autograder.mutation import run
 from autograder.nbrun import run_notebook
+from autograder.notebook_cells import nbmeta
 
 ENV = {"NBGRADER_EXECUTION": "autograde"}
 CASES = [(a, i, m) for a in assignments() for i, m in enumerate(catalogue(a))]
@@ -24,7 +25,7 @@ KEPT_CASES = [(a, i, m) for a in assignments() for i, m in enumerate(kept_out(a)
 def graded_functions(assignment: str) -> set[str]:
     """Functions defined in answer cells that some test cell tests."""
     nb = nbformat.read(source_notebook(assignment), as_version=4)
-    meta = [c.get("metadata", {}).get("nbgrader", {}) for c in nb.cells]
+    meta = [nbmeta(c) for c in nb.cells]
     defined = {f for c, m in zip(nb.cells, meta, strict=True) if m.get("solution") and c.cell_type == "code"
                for f in re.findall(r"^def (\w+)\(", c.source, re.M)}
     tests = [m["grade_id"] for m in meta if m.get("grade") and not m.get("solution")]

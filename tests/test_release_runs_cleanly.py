@@ -21,8 +21,8 @@ import pytest
 from conftest import ROOT, assignments, source_notebook
 from nbclient import NotebookClient
 
-from autograder.grading import nbmeta
 from autograder.nbrun import without_magics
+from autograder.notebook_cells import nbmeta
 from autograder.partial_credit import run_cell
 
 ALLOWED_IN_TESTS = {"NotImplementedError", "AssertionError"}

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from autograder.grading import _namespace
+from autograder.pipeline.namespace import student_namespace as _namespace
 from autograder.remote import Session
 from autograder.sandbox import Sandbox
 

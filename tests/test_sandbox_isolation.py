@@ -19,7 +19,7 @@ from conftest import ROOT
 from nbformat.v4 import new_code_cell
 
 from autograder.cli import MARKER, secret_paths
-from autograder.grading import AUTOGRADE_ENV
+from autograder.pipeline.student_code import AUTOGRADE_ENV
 from autograder.sandbox import Limits, Sandbox, isolation
 from autograder.sandbox.allowlist import ENV_ALLOWED
 

@@ -185,9 +185,9 @@ def widget_modules() -> list[str]:
     return sorted(n for n in names if hasattr(importlib.import_module(f"course.widgets.{n}"), "interactions"))
 
 
-def test_the_seven_widgets_have_interactions():
-    assert widget_modules() == ["arithmetic_explorer", "channel_explorer", "kernel_playground", "parameter_counts",
-                                "pooling_explorer", "receptive_field", "training_monitor"]
+def test_the_eight_widgets_have_interactions():
+    assert widget_modules() == ["arithmetic_explorer", "channel_explorer", "kernel_playground", "offset_explorer",
+                                "parameter_counts", "pooling_explorer", "receptive_field", "training_monitor"]
 
 
 @pytest.mark.parametrize("module", widget_modules())

@@ -117,6 +117,18 @@ def test_sliders_move_the_chosen_tap_only(explorer):
     assert not explorer.offsets.any() and (explorer.dy.value, explorer.dx.value) == (0.0, 0.0)
 
 
+def test_the_sliders_show_offsets_on_their_step_and_a_page_rounding_them_changes_nothing(explorer):
+    """The page's slider snaps a value between steps and sends it back: that is not the user moving a tap."""
+    explorer.preset.value = "rotated (30°)"
+    offsets = explorer.offsets.copy()
+    assert np.isclose(explorer.dy.value, 0.65) and np.isclose(explorer.dx.value, -0.35), "0.634, -0.366 to the step"
+    explorer.dy.value = 0.6500000000000001          # the page's float arithmetic
+    assert explorer.preset.value == "rotated (30°)" and np.array_equal(explorer.offsets, offsets)
+    explorer.dy.value = 0.7                          # one step: the user moved it
+    assert explorer.preset.value == "custom" and explorer.offsets[0, 0] == 0.7
+    assert explorer.offsets[0, 1] == offsets[0, 1], "dx keeps its exact value"
+
+
 def test_zoom_draws_regular_and_sampled_points_where_they_are(explorer):
     explorer.preset.value = "dilated (d = 2)"
     explorer.tap.value = 0
@@ -166,6 +178,22 @@ def test_student_function_is_used_and_its_errors_are_shown():
     assert w.result is None and "NotImplementedError" in w.status.value
     w.preset.value = "random"          # still no exception
     assert "NotImplementedError" in w.status.value
+
+
+def test_moving_the_zoom_reuses_the_output_but_new_offsets_recompute_it():
+    calls = []
+
+    def counted(X, offset, W, b=None, stride=1, padding=0, dilation=1):
+        calls.append(1)
+        return shared_offset_deform(X[0, 0], W[0, 0], offset[0, :, 0, 0].reshape(9, 2))[None, None]
+
+    w = OffsetExplorer(image=sample_image(size=24), deform=counted)
+    w.row.value, w.col.value, w.tap.value = 3, 20, 7
+    assert len(calls) == 1 and w.updates == 4, "the zoom moved, the output is the same"
+    w.dx.value = 0.5
+    w.kernel.value = "Laplacian"
+    assert len(calls) == 3
+    assert np.allclose(w.result, grid_sample_deform(w.image, KERNELS["Laplacian"], w.offsets), atol=1e-5)
 
 
 def test_offset_map_has_deform_conv2d_layout(explorer):

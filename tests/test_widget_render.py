@@ -10,6 +10,7 @@ from course.widgets.render import (
     block_any,
     decode_png,
     display_mode,
+    dots,
     fit,
     outline,
     png_bytes,
@@ -75,6 +76,16 @@ def test_outline_inside_and_around():
     edge = np.zeros((4, 4))
     outline(edge, 0, 0, 2, 2, 1.0, thick=2, outside=True)           # clipped at the image border
     assert not edge[:2, :2].any() and edge[2:4, :4].all()
+
+
+def test_dots_are_discs_clipped_to_the_image():
+    img = np.zeros((9, 9), dtype=np.uint8)
+    dots(img, [4.2], [3.8], 2, 7)
+    assert img[4, 2:7].tolist() == [7] * 5 and img[2:7, 4].tolist() == [7] * 5, "radius 2 around (4, 4)"
+    assert img.sum() == 7 * 13 and img[2, 2] == 0, "a disc, not a square"
+    rgb = np.zeros((4, 4, 3))
+    dots(rgb, [0, 3], [0, 3], 1, [1.0, 0.5, 0.0])                     # at the corners: clipped, no error
+    assert (rgb[0, 0] == [1.0, 0.5, 0.0]).all() and rgb[..., 0].sum() == 6 and not rgb[1:3, 1:3].any()
 
 
 def test_display_mode_and_rgb():

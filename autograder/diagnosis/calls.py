@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from autograder.call_record import Call
+
+__all__ = ["MAX_CALLS", "Call", "evidence"]
 
 #: at most this many calls of one function are replayed
 MAX_CALLS = 60
-
-
-@dataclass
-class Call:
-    function: str
-    args: tuple
-    kwargs: dict
-    value: Any = None
-    error: str | None = None      # exception type name, when the call raised
-    cell: str | None = None       # the test cell that made the call
-    after: dict | None = None     # argument position or name -> the array argument after the call
-    same_as: int | str | None = None  # the argument the call returned itself (not a copy), if any
-    threads: int | None = None    # torch's thread count in the sandbox (sums over threads round differently)
 
 
 def evidence(function: str, calls: list[Call], failed_cells: set[str]) -> list[Call]:

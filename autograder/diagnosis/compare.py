@@ -97,13 +97,15 @@ def _numpy(x: Any) -> Any:
 
 def returned_argument(value: Any, args: tuple, kwargs: dict) -> int | str | None:
     """Which argument ``value`` is (by identity), for arrays, tensors and modules; None if none."""
-    if isinstance(value, (int, float, str, bool, type(None))):
+    from autograder.wire import is_scalar
+
+    if is_scalar(value):
         return None
     return next((k for k, a in [*enumerate(args), *kwargs.items()] if a is value), None)
 
 
 def left_alike(got: Any, want: Any) -> bool:
-    """The replayed call left an argument as the student's call did (see ``remote._after``)."""
+    """The replayed call left an argument as the student's call did (see ``Call.after``)."""
     if isinstance(want, np.ndarray):
         return isinstance(got, np.ndarray) and got.shape == want.shape and np.array_equal(got, want, equal_nan=True)
     if isinstance(want, dict) and is_module(got):

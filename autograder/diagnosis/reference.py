@@ -9,10 +9,7 @@ from collections.abc import Callable
 
 from autograder.diagnosis.replay import quiet
 from autograder.nbrun import without_magics
-
-
-def _meta(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+from autograder.notebook_cells import grade_id, is_answer, is_graded
 
 
 def _names(node: ast.AST) -> set[str]:
@@ -47,19 +44,18 @@ class Reference:
         self._trusted: TrustedNamespace | None = None
 
     def _read(self, cell) -> None:
-        meta = _meta(cell)
         text = without_magics(cell.get("source", ""))
         try:
             tree = ast.parse(text)
         except SyntaxError:
             return
-        if meta.get("grade") and not meta.get("solution"):
-            self.tests[str(meta.get("grade_id"))] = _names(tree)
+        if is_graded(cell) and not is_answer(cell):
+            self.tests[str(grade_id(cell))] = _names(tree)
             return
         for node in tree.body:
             if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                 self.defs[node.name] = (node, ast.get_source_segment(text, node) or "")
-                if meta.get("solution"):
+                if is_answer(cell):
                     self.answers.add(node.name)
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 bound = {(a.asname or a.name).split(".")[0] for a in node.names}

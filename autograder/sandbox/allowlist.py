@@ -11,6 +11,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+#: the checkout (``autograder.course_layout.REPO_ROOT``, computed here: inside the sandbox only this package,
+#: ``sandbox_worker.py`` and ``wire.py`` of autograder/ exist)
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
 
 #: code and data of this checkout that student code reads (relative to the checkout, wherever it is): the course

@@ -20,6 +20,7 @@ from autograder.sandbox.command import bwrap_argv, environment, state_dir
 from autograder.sandbox.isolation import Isolation, isolation
 from autograder.sandbox.launcher import ColdProcess, Process, Zygote
 from autograder.sandbox.limits import Limits, SandboxError
+from autograder.sandbox.settings import zygote_enabled
 
 DEFAULT_PROGRAM = "autograder.sandbox_worker"
 
@@ -43,7 +44,7 @@ def zygote_for(iso: Isolation, program: str, hidden: Sequence[Path], start_secon
         if key in _no_zygote:
             return None
         try:
-            zygote = Zygote(argv, environment("/tmp", 1), program, start_seconds)
+            zygote = Zygote(argv, environment("/tmp"), program, start_seconds)
         except (RuntimeError, OSError):
             _zygotes.pop(key, None)
             _no_zygote.add(key)
@@ -80,7 +81,6 @@ class Sandbox:
     hidden: Sequence[Path] = ()
     program: str = DEFAULT_PROGRAM
     env: Mapping[str, str] = field(default_factory=dict)
-    threads: int = 1
     warm: bool = True
     isolation: Isolation | None = None
     proc: Process | None = None
@@ -136,13 +136,13 @@ class Sandbox:
             rlimits["NPROC"] += _tasks_of(iso.uid if iso.uid is not None else os.getuid())
         user = [iso.uid, iso.gid] if iso.mode == "root" else None
         return {"program": self.program, "isolated": iso.isolated, "user": user, "cwd": home,
-                "env": environment(home, self.threads, self.env), "rlimits": rlimits,
+                "env": environment(home, extra=self.env), "rlimits": rlimits,
                 "tmp_bytes": self.limits.scratch_bytes, "shm_bytes": 64 * 2**20}
 
     def _launch(self, iso: Isolation, cfg: dict) -> socket.socket:
         out = self._out.fileno()
         zygote = None
-        if iso.isolated and self.warm and os.environ.get("CNN_GRADE_ZYGOTE") != "0":
+        if iso.isolated and self.warm and zygote_enabled():
             zygote = zygote_for(iso, self.program, self.hidden, self.limits.start_seconds)
         if zygote is not None:
             try:

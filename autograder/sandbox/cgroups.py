@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.sandbox.limits import Limits
+from autograder.sandbox.settings import delegated_cgroup
 
 CONTROLLERS = ("pids", "memory", "cpu")
 GROUP = "cnn-grade"
@@ -63,7 +64,7 @@ def detect(mountinfo: str | None = None, proc_cgroup: str | None = None, euid: i
     mountinfo = Path("/proc/self/mountinfo").read_text() if mountinfo is None else mountinfo
     proc_cgroup = Path("/proc/self/cgroup").read_text() if proc_cgroup is None else proc_cgroup
     euid = os.geteuid() if euid is None else euid
-    delegated = os.environ.get("CNN_GRADE_CGROUP") if delegated is None else delegated
+    delegated = delegated_cgroup() if delegated is None else delegated
     mounts, own = _mounts(mountinfo), _own_groups(proc_cgroup)
     v2 = next((point for _, point, fstype, _ in mounts if fstype == "cgroup2"), None)
     if v2 is not None:

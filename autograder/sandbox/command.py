@@ -20,6 +20,7 @@ from autograder.sandbox.allowlist import (
     bwrap_view,
 )
 from autograder.sandbox.isolation import Isolation
+from autograder.sandbox.settings import THREADS_ENV
 
 # OpenMP threads that wait sleep instead of spinning: a notebook that asks for 2 torch threads in a sandbox held
 # to one CPU next to another sandbox would otherwise spend its quota spinning (10-50x slower).
@@ -44,7 +45,7 @@ def state_dir() -> Path:
     return _state
 
 
-def environment(home: str, threads: int, extra: Mapping[str, str] = ()) -> dict[str, str]:
+def environment(home: str, threads: int = 1, extra: Mapping[str, str] = ()) -> dict[str, str]:
     """The whole environment of student code: the allow-list's variables, nothing else of the grader's."""
     extra = dict(extra)
     unknown = set(extra) - set(ENV_ALLOWED)
@@ -53,7 +54,7 @@ def environment(home: str, threads: int, extra: Mapping[str, str] = ()) -> dict[
     env = {k: os.environ[k] for k in ENV_FROM_GRADER if k in os.environ}
     env.update({"PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]),
                 "HOME": home, "TMPDIR": home, "MPLBACKEND": "Agg", "MPLCONFIGDIR": f"{home}/.mpl",
-                "PYTHONPATH": str(PACKAGE_ROOT), "PYTHONDONTWRITEBYTECODE": "1", "CNN_GRADE_THREADS": str(threads),
+                "PYTHONPATH": str(PACKAGE_ROOT), "PYTHONDONTWRITEBYTECODE": "1", THREADS_ENV: str(threads),
                 "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads), **OPENMP_ENV, **extra})
     return env
 

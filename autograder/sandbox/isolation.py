@@ -19,8 +19,8 @@ import sys
 from dataclasses import dataclass, field
 
 from autograder.sandbox.cgroups import Hierarchy, detect
+from autograder.sandbox.settings import NO_ISOLATION_ENV, no_isolation
 
-NO_ISOLATION_ENV = "CNN_GRADE_NO_ISOLATION"
 RISKS = ("student code runs as you, with your rights: it can read every file you can read (source/ with the "
          "hidden tests, other submissions, other checkouts of the course, your keys), change or delete them, "
          "write the gradebook, reach the network, read your environment variables (tokens, passwords) and kill "
@@ -97,7 +97,7 @@ def _bwrap_works(bwrap: str, euid: int) -> str:
 
 def isolation() -> Isolation:
     """The isolation sandboxes of this process get (cheap after the first call)."""
-    off = os.environ.get(NO_ISOLATION_ENV) == "1"
+    off = no_isolation()
     if off:
         return Isolation(False, "none", ["--no-isolation was given"], requested_off=True)
     if not sys.platform.startswith("linux"):
@@ -120,3 +120,18 @@ def isolation() -> Isolation:
 def allow_no_isolation() -> None:
     """Run student code without isolation in this process and the grading processes it starts (trusted code only)."""
     os.environ[NO_ISOLATION_ENV] = "1"
+
+
+def isolation_allowed(args) -> bool:
+    """True when student code may run here: isolated, or without isolation because --no-isolation says so
+    (``args`` are a command's parsed flags; the verdict is printed for the user)."""
+    if getattr(args, "no_isolation", False):
+        allow_no_isolation()
+        print(f"WARNING: --no-isolation: {RISKS}. Grade only notebooks you trust this way.", file=sys.stderr)
+        return True
+    iso = isolation()
+    if not iso.isolated:
+        print(f"error: {iso.refusal()}", file=sys.stderr)
+    else:
+        print(f"sandbox: {iso.summary}")
+    return iso.isolated

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from autograder.sandbox import privileges as priv
 from autograder.sandbox.channel import Channel, ChannelError
+from autograder.sandbox.settings import debug
 
 
 def _exit_status(code: int) -> int:
@@ -117,7 +118,7 @@ class Zygote:
         self.lock = threading.Lock()
         self.channel, theirs = Channel.pair(accept_fds=True)
         cmd = [*argv, sys.executable, "-m", "autograder.sandbox.zygote", json.dumps({"program": program})]
-        err = None if os.environ.get("CNN_GRADE_DEBUG") else subprocess.DEVNULL
+        err = None if debug() else subprocess.DEVNULL
         out = os.open(os.devnull, os.O_WRONLY) if err is not None else 2
         try:
             self.proc = ColdProcess(cmd, env, "/", theirs, out, [])

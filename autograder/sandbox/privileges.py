@@ -52,6 +52,7 @@ def make_private() -> None:
 
 
 def die_with_parent(sig: int = 9) -> None:
+    """This process gets ``sig`` (SIGKILL) when the thread that started it ends (Linux's PR_SET_PDEATHSIG)."""
     _libc.prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0)
 
 

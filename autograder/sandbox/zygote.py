@@ -20,6 +20,7 @@ import time
 from autograder.sandbox import inside
 from autograder.sandbox import privileges as priv
 from autograder.sandbox.channel import Channel
+from autograder.sandbox.settings import sandbox_threads
 
 _codes: dict[int, int] = {}     # exit statuses of reaped forks, until asked for
 
@@ -38,7 +39,7 @@ def _grandchild(cfg: dict, sock: socket.socket, out_fd: int) -> None:
         Channel.from_fd(inside.CHANNEL_FD).send({"ready": False, "error": f"sandbox setup failed: {exc}"})
         os._exit(70)
     if "torch" in sys.modules:
-        sys.modules["torch"].set_num_threads(int(os.environ.get("CNN_GRADE_THREADS", "1")))
+        sys.modules["torch"].set_num_threads(sandbox_threads())
     inside.run(cfg)
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import ipywidgets as widgets
 import numpy as np
 
 from course.images import sample_image
-from course.widgets.render import png_bytes
+from course.kernels import KERNELS as NAMED_KERNELS
+from course.widgets import actions
+from course.widgets.base import CourseWidget, ShownError, raised
+from course.widgets.render import display_mode, dots, fit, png_bytes, to_rgb, to_uint8, upscale
 
 #: where the 9 taps of a 3x3 kernel read, relative to the centre tap, row-major: (-1, -1), (-1, 0), ... (1, 1)
 GRID = np.array([(i - 1, j - 1) for i in range(3) for j in range(3)], dtype=np.float64)
@@ -29,12 +31,8 @@ PRESETS: dict[str, np.ndarray] = {
     "random": np.random.default_rng(42).uniform(-1.0, 1.0, size=(9, 2)).round(2),
 }
 CUSTOM = "custom"
-KERNELS: dict[str, np.ndarray] = {
-    "box blur": np.full((3, 3), 1 / 9),
-    "Sobel x": np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], float),
-    "Sobel y": np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], float),
-    "Laplacian": np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]], float),
-}
+#: the kernels offered: four of the named kernels of :mod:`course.kernels`
+KERNELS: dict[str, np.ndarray] = {name: NAMED_KERNELS[name] for name in ("box blur", "Sobel x", "Sobel y", "Laplacian")}
 REGULAR, SAMPLED, ARROW, CHOSEN = (np.array(c, dtype=np.float64) for c in (
     [0.1, 0.75, 0.2], [0.05, 0.15, 0.7], [0.45, 0.75, 1.0], [0.9, 0.1, 0.1]))
 ZOOM_RADIUS, ZOOM_SCALE = 5, 24   # the zoomed view shows 11 x 11 pixels, each 24 screen pixels wide
@@ -64,18 +62,11 @@ def shared_offset_deform(image: np.ndarray, K: np.ndarray, offsets: np.ndarray) 
     return out
 
 
-def _dots(img: np.ndarray, ys, xs, radius: float, color: np.ndarray) -> None:
-    """Draw filled discs of ``radius`` screen pixels centred at (ys, xs), in place, clipped to the picture."""
-    r = int(np.ceil(radius))
-    u, v = np.mgrid[-r:r + 1, -r:r + 1]
-    inside = u ** 2 + v ** 2 <= radius ** 2
-    rows = np.rint(np.ravel(ys))[:, None].astype(int) + u[inside][None, :]
-    cols = np.rint(np.ravel(xs))[:, None].astype(int) + v[inside][None, :]
-    ok = (rows >= 0) & (rows < img.shape[0]) & (cols >= 0) & (cols < img.shape[1])
-    img[rows[ok], cols[ok]] = color
+def _byte(colour: np.ndarray) -> np.ndarray:
+    return np.rint(255 * colour).astype(np.uint8)
 
 
-class OffsetExplorer(widgets.VBox):
+class OffsetExplorer(CourseWidget):
     """Move the sampling points of a 3x3 kernel (presets or one tap at a time) and watch the feature map change.
 
     The left picture zooms on the photo around one output position: green dots are where a regular 3x3 kernel
@@ -85,18 +76,37 @@ class OffsetExplorer(widgets.VBox):
     ``result`` holds the output and ``last_update_ms`` the time it took.
     """
 
+    default_size = 256
+
     def __init__(self, image: np.ndarray | None = None, preset: str = "regular", kernel: str = "Sobel x",
                  deform: Callable | None = None, display_px: int = 256) -> None:
-        self.image = np.asarray(sample_image(size=128) if image is None else image, dtype=np.float64)
-        if self.image.ndim != 2 or min(self.image.shape) < 3:
-            raise ValueError(f"image must be a 2-D grey image of at least 3x3, got shape {self.image.shape}")
+        image = np.asarray(sample_image(size=self.default_size) if image is None else image, dtype=np.float64)
+        if image.ndim != 2 or min(image.shape) < 3:
+            raise ValueError(f"image must be a 2-D grey image of at least 3x3, got shape {image.shape}")
         if preset not in PRESETS or kernel not in KERNELS:
             raise ValueError(f"preset must be one of {list(PRESETS)} and kernel one of {list(KERNELS)}")
-        self.deform, self.display_px = deform, display_px
+        super().__init__()
+        self.image, self.deform, self.display_px = image, deform, display_px
         self.offsets = PRESETS[preset].copy()
         self.result: np.ndarray | None = None
-        self.last_update_ms = 0.0
-        self._quiet = False
+        self._computed: tuple | None = None     # (kernel, offsets) of ``result``: moving the zoom reuses it
+        self._build_controls(preset, kernel)
+        self._shown = {self.dy: 0.0, self.dx: 0.0}   # what the sliders were set to show
+        self.watch(self.preset, handler=self._on_preset)
+        self.watch(self.tap, handler=self._on_tap)
+        self.watch(self.dy, self.dx, handler=self._on_offset)
+        self.watch(self.kernel, self.row, self.col)
+        self.children = [
+            widgets.HBox([self.preset, self.kernel]),
+            widgets.HBox([widgets.VBox([self.tap, self.dy, self.dx, self.row, self.col]), self.zoom, self.output],
+                         layout=widgets.Layout(align_items="center")),
+            self.status,
+        ]
+        with self.quiet():
+            self._show_tap()
+        self.update()
+
+    def _build_controls(self, preset: str, kernel: str) -> None:
         H, W = self.image.shape
         self.preset = widgets.Dropdown(options=[*PRESETS, CUSTOM], value=preset, description="offsets")
         self.kernel = widgets.Dropdown(options=list(KERNELS), value=kernel, description="kernel")
@@ -108,22 +118,7 @@ class OffsetExplorer(widgets.VBox):
         self.col = widgets.IntSlider(value=W // 2, min=0, max=W - 1, description="output col")
         side = 2 * ZOOM_RADIUS + 1
         self.zoom = widgets.Image(format="png", layout=widgets.Layout(width=f"{side * ZOOM_SCALE}px"))
-        self.output = widgets.Image(format="png", layout=widgets.Layout(width=f"{display_px}px"))
-        self.status = widgets.HTML()
-        self.preset.observe(self._on_preset, names="value")
-        self.tap.observe(self._on_tap, names="value")
-        for control in (self.dy, self.dx):
-            control.observe(self._on_offset, names="value")
-        for control in (self.kernel, self.row, self.col):
-            control.observe(lambda _change: self.update(), names="value")
-        super().__init__([
-            widgets.HBox([self.preset, self.kernel]),
-            widgets.HBox([widgets.VBox([self.tap, self.dy, self.dx, self.row, self.col]), self.zoom, self.output],
-                         layout=widgets.Layout(align_items="center")),
-            self.status,
-        ])
-        self._show_tap()
-        self.update()
+        self.output = widgets.Image(format="png", layout=widgets.Layout(width=f"{self.display_px}px"))
 
     def set_offsets(self, offsets) -> None:
         """Put 9 (dy, dx) offsets, one per tap in row-major order (preset becomes 'custom'), and redraw once."""
@@ -131,8 +126,9 @@ class OffsetExplorer(widgets.VBox):
         if offsets.shape != (9, 2):
             raise ValueError(f"a 3x3 kernel has 9 taps: offsets must have shape (9, 2), got {offsets.shape}")
         self.offsets = offsets.copy()
-        self._set(self.preset, CUSTOM)
-        self._show_tap()
+        with self.quiet():
+            self.preset.value = CUSTOM
+            self._show_tap()
         self.update()
 
     def offset_map(self) -> np.ndarray:
@@ -140,90 +136,93 @@ class OffsetExplorer(widgets.VBox):
         H, W = self.image.shape
         return np.broadcast_to(self.offsets.reshape(1, 18, 1, 1), (1, 18, H, W)).copy()
 
-    def update(self) -> None:
-        """Recompute the output and redraw both pictures."""
-        t0 = time.perf_counter()
+    # ---- the update cycle ------------------------------------------------------------------------------
+    def render(self) -> None:
+        """Compute the output (unless only the zoomed position or tap changed) and draw both pictures."""
         K = KERNELS[self.kernel.value]
-        try:
-            if self.deform is None:
-                result = shared_offset_deform(self.image, K, self.offsets)
-            else:
-                result = np.asarray(self.deform(self.image[None, None], self.offset_map(), K[None, None],
-                                                padding=1), dtype=np.float64)[0, 0]
-        except Exception as exc:  # a student's function may fail: say so, keep the old picture
-            self.status.value = f"<span style='color:#b00'>your function raised {type(exc).__name__}: {exc}</span>"
-            return
-        self.result = result
+        key = (self.kernel.value, self.offsets.tobytes())
+        if key != self._computed:
+            self.result = self._compute(K)
+            self._computed = key
         self.zoom.value = png_bytes(self._zoom_picture())
         self.output.value = png_bytes(self._output_picture(K))
-        self.last_update_ms = (time.perf_counter() - t0) * 1e3
-        where = GRID + self.offsets
-        far = np.abs(where).max()
-        self.status.value = (f"output {result.shape[0]}×{result.shape[1]}; the taps read up to {far:.2f} pixels from "
-                             f"the centre (a regular 3×3 kernel: 1); {self.last_update_ms:.1f} ms")
 
+    def _compute(self, K: np.ndarray) -> np.ndarray:
+        if self.deform is None:
+            return shared_offset_deform(self.image, K, self.offsets)
+        try:
+            out = self.deform(self.image[None, None], self.offset_map(), K[None, None], padding=1)
+            return np.asarray(out, dtype=np.float64)[0, 0]
+        except Exception as exc:  # a student's function may fail: say so, keep the old pictures
+            raise ShownError(raised("your function", exc)) from exc
+
+    def describe(self) -> str:
+        far = np.abs(GRID + self.offsets).max()
+        return (f"output {self.result.shape[0]}×{self.result.shape[1]}; the taps read up to {far:.2f} pixels from "
+                f"the centre (a regular 3×3 kernel: 1); {self.last_update_ms:.1f} ms")
+
+    # ---- pictures ----------------------------------------------------------------------------------------
     def _zoom_picture(self) -> np.ndarray:
         r, c, R, s = self.row.value, self.col.value, ZOOM_RADIUS, ZOOM_SCALE
-        padded = np.pad(self.image, R)
-        crop = padded[r:r + 2 * R + 1, c:c + 2 * R + 1]
-        img = np.repeat(np.repeat(np.repeat(crop[..., None], 3, axis=2), s, axis=0), s, axis=1)
+        crop = np.pad(self.image, R)[r:r + 2 * R + 1, c:c + 2 * R + 1]
+        img = upscale(to_rgb(to_uint8(crop)), s)
         regular, sampled = (R + 0.5 + GRID) * s, (R + 0.5 + GRID + self.offsets) * s
         t = np.linspace(0.0, 1.0, 24)[None, :, None]
         arrows = regular[:, None, :] + t * (sampled - regular)[:, None, :]
-        _dots(img, arrows[..., 0], arrows[..., 1], 1.5, ARROW)
-        _dots(img, regular[:, 0], regular[:, 1], 6, REGULAR)
+        dots(img, arrows[..., 0], arrows[..., 1], 1.5, _byte(ARROW))
+        dots(img, regular[:, 0], regular[:, 1], 6, _byte(REGULAR))
         chosen = sampled[self.tap.value]          # the tap the sliders move
-        _dots(img, chosen[:1], chosen[1:], 8, CHOSEN)
-        _dots(img, sampled[:, 0], sampled[:, 1], 5, SAMPLED)
+        dots(img, chosen[:1], chosen[1:], 8, _byte(CHOSEN))
+        dots(img, sampled[:, 0], sampled[:, 1], 5, _byte(SAMPLED))
         return img
 
     def _output_picture(self, K: np.ndarray) -> np.ndarray:
-        down = max(1, -(-max(self.result.shape) // self.display_px))
+        _, down = fit(max(self.result.shape), self.display_px)
         shown = self.result[::down, ::down]
-        if abs(float(K.sum())) < 1e-9:      # an edge detector: show the magnitude
-            a = np.abs(shown)
-            shown = a / (a.max() or 1.0)
-        img = np.repeat(np.clip(shown, 0.0, 1.0)[..., None], 3, axis=2)
-        _dots(img, [self.row.value / down], [self.col.value / down], 2.5, CHOSEN)
+        img = to_rgb(to_uint8(shown, display_mode(K.sum(), otherwise="clip")))   # edge detectors: magnitude
+        dots(img, [self.row.value / down], [self.col.value / down], 2.5, _byte(CHOSEN))
         return img
 
-    def _set(self, control, value) -> None:
-        self._quiet = True
-        try:
-            control.value = value
-        finally:
-            self._quiet = False
-
+    # ---- controls ----------------------------------------------------------------------------------------
     def _show_tap(self) -> None:
-        dy, dx = self.offsets[self.tap.value]
-        self._set(self.dy, round(float(dy), 2))
-        self._set(self.dx, round(float(dx), 2))
+        """The sliders show the chosen tap's offset to their step (call inside ``quiet()``): a value between
+        steps the slider in the page would snap to one and send back, as if the user had moved it."""
+        for slider, v in zip((self.dy, self.dx), self.offsets[self.tap.value], strict=True):
+            slider.value = self._shown[slider] = round(round(float(v) / slider.step) * slider.step, 2)
 
     def _on_preset(self, change) -> None:
-        if self._quiet or change["new"] == CUSTOM:
+        if change["new"] == CUSTOM:
             return
         self.offsets = PRESETS[change["new"]].copy()
-        self._show_tap()
-        self.update()
+        with self.sync_after([self.dy, self.dx]), self.quiet():   # the pictures first, the sliders after
+            self._show_tap()
+            self.update()
 
     def _on_tap(self, _change) -> None:
-        self._show_tap()
-        self.zoom.value = png_bytes(self._zoom_picture())
+        with self.sync_after([self.dy, self.dx]), self.quiet():
+            self._show_tap()
+            self.update()
 
-    def _on_offset(self, _change) -> None:
-        if self._quiet:
+    def _on_offset(self, change) -> None:
+        slider = change["owner"]
+        if abs(change["new"] - self._shown[slider]) < slider.step / 2:   # the page's slider rounding what it shows
             return
-        self.offsets[self.tap.value] = (self.dy.value, self.dx.value)
-        self._set(self.preset, CUSTOM)
+        self._shown[slider] = change["new"]
+        self.offsets[self.tap.value, 0 if slider is self.dy else 1] = change["new"]
+        with self.quiet():
+            self.preset.value = CUSTOM
         self.update()
 
 
-def interactions(size: int) -> tuple[OffsetExplorer, list[Callable[[], None]]]:
+def interactions(size: int) -> tuple[OffsetExplorer, list[actions.Action]]:
     """An explorer on a ``size`` x ``size`` photo and the changes a user makes (for tests and benchmarks)."""
     w = OffsetExplorer(image=sample_image(size=size))
-    actions: list[Callable[[], None]] = [lambda p=p: setattr(w.preset, "value", p) for p in PRESETS if p != "regular"]
-    actions += [lambda: setattr(w.tap, "value", 4), lambda: setattr(w.dy, "value", 0.6),
-                lambda: setattr(w.dx, "value", -1.25), lambda: setattr(w.kernel, "value", "box blur"),
-                lambda: setattr(w.row, "value", size // 3), lambda: setattr(w.col, "value", size // 4),
-                lambda: setattr(w.kernel, "value", "Laplacian")]
-    return w, actions
+    presets = [actions.choose(w.preset, p, name=f"preset {p}") for p in PRESETS if p != "regular"]
+    return w, presets + [
+        actions.toggle(w.tap, 4, 2, name="tap"),
+        actions.toggle(w.dy, 0.6, -0.6, name="dy"),
+        actions.toggle(w.dx, -1.25, 1.25, name="dx"),
+        actions.step(w.kernel, wrap=True, name="kernel"),
+        actions.step(w.row, max(1, size // 8), name="output row"),
+        actions.step(w.col, max(1, size // 8), name="output col"),
+    ]

@@ -158,3 +158,15 @@ def outline(img: np.ndarray, top: int, left: int, height: int, width: int, colou
     img[max(r1 - thick, r0):r1, c0:c1] = colour
     img[r0:r1, c0:min(c0 + thick, c1)] = colour
     img[r0:r1, max(c1 - thick, c0):c1] = colour
+
+
+def dots(img: np.ndarray, ys, xs, radius: float, colour) -> None:
+    """Draw filled discs of ``radius`` pixels centred at (``ys``, ``xs``) (sequences of equal length), in place,
+    clipped to the image."""
+    r = int(np.ceil(radius))
+    u, v = np.mgrid[-r:r + 1, -r:r + 1]
+    inside = u ** 2 + v ** 2 <= radius ** 2
+    rows = np.rint(np.ravel(ys))[:, None].astype(int) + u[inside][None, :]
+    cols = np.rint(np.ravel(xs))[:, None].astype(int) + v[inside][None, :]
+    ok = (rows >= 0) & (rows < img.shape[0]) & (cols >= 0) & (cols < img.shape[1])
+    img[rows[ok], cols[ok]] = colour

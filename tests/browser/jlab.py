@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from autograder.notebook_cells import nbmeta
+
 ROOT = Path(__file__).resolve().parents[2]
 #: the released notebooks the student workspace is made from (override only to try unreleased work)
 RELEASE = Path(os.environ.get("CNN_RELEASE_DIR", ROOT / "release"))
@@ -312,7 +314,7 @@ def nbgrader_cells(nb_path: Path) -> list[dict]:
     nb = json.loads(nb_path.read_text())
     cells = []
     for i, c in enumerate(nb["cells"]):
-        meta = c.get("metadata", {}).get("nbgrader", {})
+        meta = nbmeta(c)
         src = c["source"] if isinstance(c["source"], str) else "".join(c["source"])
         cells.append({"index": i, "type": c["cell_type"], "source": src, "grade_id": meta.get("grade_id"),
                       "solution": bool(meta.get("solution")), "grade": bool(meta.get("grade"))})

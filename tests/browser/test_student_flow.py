@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from autograder.notebook_cells import nbmeta
+
 from .jlab import CHROMIUM, LATENCY, RELEASE, ROOT, Notebook, nbgrader_cells, shot, solutions, widget_plan
 
 pytestmark = pytest.mark.browser
@@ -50,8 +52,8 @@ def solve_except(release_nb: Path, source_nb: Path, keep: set[str]) -> None:
     answers = solutions(source_nb)
     nb = json.loads(release_nb.read_text())
     for cell in nb["cells"]:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if cell.get("metadata", {}).get("nbgrader", {}).get("solution") and grade_id not in keep:
+        grade_id = nbmeta(cell).get("grade_id")
+        if nbmeta(cell).get("solution") and grade_id not in keep:
             cell["source"] = answers[grade_id]
     release_nb.write_text(json.dumps(nb, indent=1))
 

@@ -8,9 +8,15 @@ reaches ``release/`` or feedback. It holds no solution: only case generators and
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
-__all__ = ["int_or_pair"]
+__all__ = ["SHAPE_FREE_LAYERS", "int_or_pair", "trace_leaves"]
+
+#: layers that do not change what a shape table lists (a student may add or omit them)
+SHAPE_FREE_LAYERS = ("Flatten", "Dropout", "Identity", "LocalResponseNorm")
+
 
 def int_or_pair(rng: np.random.Generator, lo: int, hi: int) -> int | tuple[int, int]:
     """A random hyper-parameter in [lo, hi): one int or, with probability 1/2, an (h, w) pair of ints.
@@ -20,3 +26,16 @@ def int_or_pair(rng: np.random.Generator, lo: int, hi: int) -> int | tuple[int, 
     if rng.random() < 0.5:
         return int(rng.integers(lo, hi))
     return int(rng.integers(lo, hi)), int(rng.integers(lo, hi))
+
+
+def trace_leaves(model: Any, x: Any) -> tuple[list[tuple[Any, str, tuple[int, ...]]], Any]:
+    """Apply ``model``'s leaf modules one after the other (the registration order of nested ``nn.Sequential``
+    containers), without gradients: ``([(module, class name, output shape without batch)], final output)``."""
+    import torch
+
+    calls = []
+    with torch.no_grad():
+        for m in [m for m in model.modules() if not list(m.children())]:
+            x = m(x)
+            calls.append((m, m.__class__.__name__, tuple(x.shape[1:])))
+    return calls, x

@@ -7,9 +7,7 @@ from collections.abc import Callable
 import ipywidgets as widgets
 import numpy as np
 
-from course.images import sample_image
-from course.images import shift_image as shift_image  # notebook 05 imports it from here; its home is course.images
-from course.torch_reference import torch_pool2d as torch_pool2d  # notebook 05 imports it from here (same)
+from course.images import sample_image, shift_image
 from course.widgets import actions
 from course.widgets.base import CourseWidget, ShownError, raised
 from course.widgets.render import block_all, block_any, fit, outline, png_bytes, to_rgb, upscale
@@ -23,7 +21,8 @@ CHANGED = np.array([1.0, 0.15, 0.15])  # outputs changed by the shift
 
 def fast_pool2d(X: np.ndarray, size: int, stride: int | None = None, padding: int = 0,
                 mode: str = "max") -> np.ndarray:
-    """The same numbers as :func:`torch_pool2d` (int arguments), computed separably: rows, then columns.
+    """The same numbers as :func:`course.torch_reference.torch_pool2d` (int arguments), computed separably:
+    rows, then columns.
 
     A k x k window reduces to k strided slices per axis, so one update costs 2k vectorised operations
     whatever the stride. Measured on the course machine (2 shared cores, 512x512, stride 1), torch's

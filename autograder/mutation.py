@@ -108,8 +108,9 @@ def run(assignment: str, workdir: Path, jobs: int = 0) -> Run:
     To save time, mistakes of functions whose test cells cannot affect one another share a submission (see
     :func:`~autograder.mutation_batches.mistake_batches`), and the k-th alternatives of all functions share one.
     Any entry whose shared submission did not come out clean (a mistake not caught, a catalogued one not
-    named, a false name it may have caused, an alternative without full marks, a submission that timed out)
-    is graded again alone, and that verdict is the one kept.
+    named, a false name it may have caused, a line blaming its function together with another entry's, an
+    alternative without full marks, a submission that timed out) is graded again alone, and that verdict is
+    the one kept.
     """
     generate_elsewhere(assignment, workdir)
     name, honest = honest_submission(assignment)
@@ -133,10 +134,17 @@ def run(assignment: str, workdir: Path, jobs: int = 0) -> Run:
     return collect(assignment, workdir)
 
 
+def _mixed(row: Row) -> bool:
+    """A line of the shared submission blames this entry's function together with another entry's: true of the
+    batch, but it says nothing of this entry alone."""
+    return any(n.kind in ("not own", "fix first") and row.function in n.what and len(n.what) > 1 for n in row.names)
+
+
 def _unclean(result: Run) -> list[str]:
     keys = [f"m{i:03d}" for i, r in enumerate(result.mistakes)
-            if not (r.caught and r.named and r.status == "graded") or r.false]
-    keys += [f"k{i:03d}" for i, r in enumerate(result.kept_out) if not (r.caught and r.status == "graded") or r.false]
+            if not (r.caught and r.named and r.status == "graded") or r.false or _mixed(r)]
+    keys += [f"k{i:03d}" for i, r in enumerate(result.kept_out)
+             if not (r.caught and r.status == "graded") or r.false or _mixed(r)]
     keys += [f"a{i:03d}" for i, r in enumerate(result.alternatives) if not r.full_marks]
     return keys
 

@@ -221,7 +221,7 @@ class Notebook:
         }""", index)
         self.page.wait_for_function(
             """(i) => {
-                const node = document.querySelector(`[data-test-cell="${i}"]`);
+                const node = window.jupyterapp.shell.currentWidget.content.widgets[i].node;
                 return node.querySelector('.jp-OutputArea .jupyter-widgets') !== null
                     || node.dataset.testDone === '1';
             }""", arg=index, timeout=timeout)

@@ -103,7 +103,8 @@ def test_widgets_render_without_js_error(notebook, lab, page):
                 expect(img).to_have_attribute("src", re.compile(r"^blob:|^data:"))
             if cell.get_attribute("data-test-done") != "1":  # still running (training): see it update live
                 page.wait_for_function("""(i) => {
-                    const node = document.querySelector(`[data-test-cell="${i}"]`);
+                    // the cell's node as JupyterLab holds it now (a re-created node has lost its data-test-cell tag)
+                    const node = window.jupyterapp.shell.currentWidget.content.widgets[i].node;
                     const srcs = Array.from(node.querySelectorAll('img.widget-image'), img => img.src).join(' ');
                     if (node.dataset.firstSrcs === undefined) node.dataset.firstSrcs = srcs;
                     return node.dataset.testDone === '1' || srcs !== node.dataset.firstSrcs;

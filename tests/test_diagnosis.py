@@ -150,3 +150,28 @@ def test_a_diagnosis_out_of_time_names_nothing(monkeypatch):
     assert any(explain(failed, calls, namespace, "00_no_catalogue", _notebook()).values())
     monkeypatch.setattr("autograder.diagnosis.verdict.DIAGNOSIS_SECONDS", 0.0)
     assert not any(explain(failed, calls, namespace, "00_no_catalogue", _notebook()).values())
+
+
+def _stub(*args, **kwargs):
+    raise NotImplementedError()
+
+
+def test_a_function_left_as_released_is_neither_diagnosed_nor_called_right():
+    """An answer cell left as released holds no code of the student's: nothing is said about its function (without
+    this, conv2d_flipped's solution replayed on the corr2d stub raised as the conv2d_flipped stub did, and the stub
+    was called right, its failure put on corr2d); a written function that calls a stub is told where its failure
+    comes from."""
+    calls = _calls(_stub) + _calls(_stub, "conv2d_flipped", "test_conv2d_flipped_values")
+    namespace = {"np": np, "corr2d": _stub, "conv2d_flipped": _stub}
+    failed = ["test_corr2d_values", "test_conv2d_flipped_values"]
+    before = explain(failed, calls, namespace, "00_no_catalogue", _notebook())
+    assert read("\n".join(before["test_conv2d_flipped_values"]), {}) == [("not own", "conv2d_flipped", ("corr2d",))]
+    lines = explain(failed, calls, namespace, "00_no_catalogue", _notebook(), untouched_cells={"corr2d",
+                                                                                               "conv2d_flipped"})
+    assert not any(lines.values()), lines
+    conv = _define(CONV, "conv2d_flipped", corr2d=_stub)
+    calls = _calls(_stub) + _calls(conv, "conv2d_flipped", "test_conv2d_flipped_values")
+    lines = explain(failed, calls, {"np": np, "corr2d": _stub, "conv2d_flipped": conv}, "00_no_catalogue",
+                    _notebook(), untouched_cells={"corr2d"})
+    assert read("\n".join(lines["test_conv2d_flipped_values"]), {}) == [("not own", "conv2d_flipped", ("corr2d",))]
+    assert not lines["test_corr2d_values"]

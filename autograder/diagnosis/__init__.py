@@ -19,10 +19,11 @@ __all__ = ["Call", "Diagnosis", "Verdict", "explain", "same"]
 
 
 def explain(failed_tests: list[str], calls: list[Call], namespace: dict, assignment: str,
-            source=None, session=None) -> dict[str, list[str]]:
+            source=None, session=None, untouched_cells: set[str] = frozenset()) -> dict[str, list[str]]:
     """Feedback lines for each failed test cell (grade id -> lines), from the recorded ``calls``, the student's
     ``namespace`` and the trusted ``source`` notebook of ``assignment``; ``session`` (the grading session, to
-    call the student's functions again): probes."""
+    call the student's functions again): probes. The functions of ``untouched_cells`` (answer cells left as
+    released) are not diagnosed: there is no code of the student's to say anything about."""
     mistakes, alts = catalogue(assignment), alternatives(assignment)
     functions = {m.function for m in mistakes} | {a.function for a in alts}
     reference = Reference(source, namespace, functions) if source is not None else None
@@ -36,7 +37,8 @@ def explain(failed_tests: list[str], calls: list[Call], namespace: dict, assignm
         if f is not None:
             failed.setdefault(f, set()).add(gid)
     prober = Prober(session, namespace) if session is not None else None
-    diagnosis = Diagnosis(calls, namespace, failed, mistakes, alts, reference, prober)
+    untouched = {f for f, gid in reference.answer_cell.items() if gid in untouched_cells} if reference else set()
+    diagnosis = Diagnosis(calls, namespace, failed, mistakes, alts, reference, prober, untouched)
     lines: dict[str, list[str]] = {}
     for function in sorted(failed):
         found = diagnosis.verdict(function).lines(function)

@@ -36,6 +36,7 @@ class Reference:
         self.student_ns = student_ns
         self.defs: dict[str, tuple[ast.stmt, str]] = {}      # name -> (definition, its source text)
         self.answers: set[str] = set()                       # names defined in answer cells
+        self.answer_cell: dict[str, str] = {}                # name -> grade id of the answer cell defining it
         self.imports: list[tuple[ast.stmt, set[str]]] = []
         self.tests: dict[str, set[str]] = {}                 # test cell -> names it uses
         for cell in source.cells:
@@ -57,6 +58,7 @@ class Reference:
                 self.defs[node.name] = (node, ast.get_source_segment(text, node) or "")
                 if is_answer(cell):
                     self.answers.add(node.name)
+                    self.answer_cell[node.name] = str(grade_id(cell))
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 bound = {(a.asname or a.name).split(".")[0] for a in node.names}
                 self.imports.append((node, bound))

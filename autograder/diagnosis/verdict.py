@@ -66,8 +66,9 @@ class Diagnosis:
 
     def __init__(self, calls: list[Call], namespace: dict, failed: dict[str, set[str]],
                  mistakes: list[Misconception], alternatives: list[Alternative], reference: Reference | None,
-                 prober: Prober | None = None) -> None:
+                 prober: Prober | None = None, untouched: set[str] = frozenset()) -> None:
         self.calls, self.namespace, self.failed = calls, namespace, failed
+        self.untouched = untouched          # functions still as released (the stub): nothing to say about them
         self.mistakes, self.alternatives, self.reference = mistakes, alternatives, reference
         self.prober = prober
         self.verdicts: dict[str, Verdict] = {}
@@ -98,7 +99,7 @@ class Diagnosis:
 
     def _decide(self, function: str) -> Verdict:
         mine = evidence(function, self.calls, self.failed.get(function, set()))
-        if not mine:
+        if not mine or function in self.untouched:
             return Verdict("unknown")
         correct = self._correct(function, mine)
         if correct == "exactly":

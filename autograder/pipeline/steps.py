@@ -170,7 +170,9 @@ def _explain_failures(ctx: GradingContext) -> None:
     session = ctx.session
     session.recording = False
     try:
-        lines = explain(failed, session.calls, ctx.namespace, ctx.assignment, ctx.source, session)
+        untouched = {grade_id(c) for c in ctx.source.cells
+                     if is_answer(c) and unanswered(ctx.submitted_cells.get(grade_id(c)))}
+        lines = explain(failed, session.calls, ctx.namespace, ctx.assignment, ctx.source, session, untouched)
     except SandboxLost:
         return
     except Exception:  # noqa: BLE001 - a broken catalogue must not break grading

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import shutil
 import sys
 import time
 from functools import partial
@@ -25,10 +27,15 @@ from autograder.grading_pool import PoolError, killed_reason
 from autograder.grading_task import make_payload
 from autograder.hidden_paths import secret_paths
 from autograder.pipeline.results import NotebookResult
+from autograder.sandbox.limits import Limits
 from autograder.settings import limits_from
 
 MARKER = ".cnn-grade.json"
 ERROR_MARKER = ".cnn-grade-error.json"
+#: files of a submission that ``nbgrader autograde`` copies beside the graded notebooks, and so do we: feedback
+#: needs them (release_feedback names each feedback file by a hash of the submission's secret)
+SUBMISSION_FILES = ("timestamp.txt", "submission_secret.txt")
+log = logging.getLogger(__name__)
 
 
 def digest(paths: list[Path]) -> str:
@@ -61,6 +68,7 @@ def plan(course: Path, assignment: str, students: list[str] | None, force: bool)
                     continue
             except (ValueError, OSError):
                 pass
+        log.debug("%s: to grade (%s)", student, "forced" if force else "no marker for this digest")
         todo.append((student, dig))
     return todo, skipped
 
@@ -101,6 +109,7 @@ class Recorder:
 
     def failed(self, student: str, exc: BaseException) -> dict:
         reason = killed_reason(exc) or f"grader error: {type(exc).__name__}: {exc}"
+        log.warning("%s: not graded: %s", student, reason)
         error = {"status": "crashed", "reasons": [reason]}
         (self.folder(student) / ERROR_MARKER).write_text(json.dumps({"results": {"_error": error}}, indent=1))
         return {"_error": error}
@@ -111,6 +120,9 @@ class Recorder:
         for name, text in value["autograded"].items():
             (out / name).write_text(text)
         submission_dir = self.course / "submitted" / student / self.assignment
+        for name in SUBMISSION_FILES:
+            if (submission_dir / name).is_file():
+                shutil.copy2(submission_dir / name, out / name)
         submitted = [nb for nb in value["results"] if (submission_dir / f"{nb}.ipynb").exists()]
         results = {nb: NotebookResult.from_json(r) for nb, r in value["results"].items()}
         late = self.session.save(student, results, submitted, read_timestamp(submission_dir))
@@ -121,6 +133,8 @@ class Recorder:
         (out / ERROR_MARKER).unlink(missing_ok=True)
         for nb, r in value["results"].items():
             r["late_penalty"] = late["penalty"].get(nb, 0.0)
+        log.debug("%s: recorded in %.3f s (graded in %s s by %s)", student, time.perf_counter() - started,
+                  value.get("seconds"), value.get("worker"))
         return value["results"]
 
 
@@ -153,6 +167,9 @@ def cmd_grade(args) -> int:
     if not args.scheduler and not isolation_allowed(args):
         return 2
     settings = course_settings(course, args.db)
+    limits = limits_from(args, settings.config)      # a wrong limit stops the command before anything starts
+    log.debug("course %s, assignment %s, gradebook %s, limits %s", course, assignment,
+              make_url(settings.db_url).render_as_string(hide_password=True), limits)
     if not known_notebooks(settings.db_url, assignment, settings.course_id):
         shown = make_url(settings.db_url).render_as_string(hide_password=True)
         print(f"error: {assignment} is not in the gradebook ({shown}); run `nbgrader generate_assignment "
@@ -172,7 +189,7 @@ def cmd_grade(args) -> int:
     try:
         print(f"{assignment}: {len(todo)} to grade, {skipped} already graded, {pool.slots} in parallel "
               f"({pool.label})", flush=True)
-        summary = run_batch(args, pool, settings, todo, hide)
+        summary = run_batch(args, pool, settings, todo, hide, limits)
     except PoolError as exc:
         print(f"error: {exc}; rerun to grade the rest", file=sys.stderr)
         return 3
@@ -186,14 +203,13 @@ def cmd_grade(args) -> int:
     return 1 if any("_error" in results for _, results in summary) else 0
 
 
-def run_batch(args, pool, settings, todo: list, hide: list[str]) -> list[tuple[str, dict]]:
+def run_batch(args, pool, settings, todo: list, hide: list[str], limits: Limits) -> list[tuple[str, dict]]:
     """Grade ``todo`` on ``pool``, recording each submission as it comes back; [(student, results)]."""
     from tqdm.auto import tqdm
 
     from autograder.gradebook_io import GradebookSession
 
     course, assignment = args.course_path, args.assignment
-    limits = limits_from(args)
     jobs = [(s, partial(make_payload, course, assignment, s, limits, hide, args.no_isolation)) for s, _ in todo]
     digests, summary = dict(todo), []
     late = LatePolicy(settings.config, course)

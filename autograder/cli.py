@@ -20,6 +20,7 @@ from pathlib import Path
 
 from autograder.batch import MARKER, cmd_grade
 from autograder.course_layout import course_dir
+from autograder.course_settings import load_config
 from autograder.feedback import html_page, table
 from autograder.hidden_paths import secret_paths
 from autograder.pipeline import grade_notebook
@@ -46,7 +47,7 @@ def cmd_check(args) -> int:
     source = find_source(notebook, course, args.assignment)
     if not isolation_allowed(args):
         return 2
-    limits = limits_from(args)
+    limits = limits_from(args, load_config(course))
     result = grade_notebook(source, notebook, limits=limits, hide=secret_paths(course))
     print(table(result))
     out = Path(args.html) if args.html else notebook.with_suffix(".feedback.html")

@@ -14,17 +14,12 @@ and run the cycle again.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from autograder.batch import MARKER
 from autograder.nbgrader_cli import nbgrader, tool_env
-
-MARKER = ".cnn-grade.json"  # cnn-grade grade's record of a graded submission
-#: files of a submission that nbgrader's feedback needs next to the graded notebooks (``cnn-grade grade`` writes
-#: only the notebooks): release_feedback names each feedback file by a hash of the submission's secret
-SUBMISSION_FILES = ("timestamp.txt", "submission_secret.txt")
 
 
 def add_parser(sub) -> None:
@@ -47,30 +42,6 @@ def run_step(name: str, fn) -> None:
         text = "\n".join(line for line in (out.stdout + out.stderr).splitlines() if line.strip())
         if text:
             print(text, flush=True)
-
-
-def record_as_autograded(course: Path, assignment: str) -> None:
-    """What ``nbgrader autograde`` leaves and ``cnn-grade grade`` does not: the submission's timestamp.txt and
-    submission_secret.txt beside the graded notebooks (feedback needs them), and the submission's timestamp in
-    the gradebook (without it the formgrader shows 'needs autograding')."""
-    from nbgrader.api import Gradebook
-    from nbgrader.coursedir import CourseDirectory
-    from nbgrader.utils import parse_utc
-    from traitlets.config.loader import PyFileConfigLoader
-
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
-    db_url = CourseDirectory(config=config, root=str(course)).db_url
-    with Gradebook(db_url) as gb:
-        for sub in sorted((course / "submitted").glob(f"*/{assignment}")):
-            graded = course / "autograded" / sub.parent.name / assignment
-            if not (graded / MARKER).exists():
-                continue
-            for name in SUBMISSION_FILES:
-                if (sub / name).exists():
-                    shutil.copy2(sub / name, graded / name)
-            if (sub / "timestamp.txt").exists():
-                stamp = parse_utc((sub / "timestamp.txt").read_text().strip())
-                gb.update_or_create_submission(assignment, sub.parent.name, timestamp=stamp)
 
 
 def grade(course: Path, assignment: str, jobs: int) -> subprocess.CompletedProcess:
@@ -128,7 +99,6 @@ def cmd_cycle(args) -> int:
     if "grade" in steps:
         run_step(f"grade {a} (cnn-grade grade)", lambda: grade(course, a, args.jobs))
     if "feedback" in steps:
-        record_as_autograded(course, a)
         run_step(f"generate feedback for {a}",
                  lambda: nbgrader("generate_feedback", a, "--force", course_root=course))
         run_step(f"release feedback for {a}", lambda: nbgrader("release_feedback", a, course_root=course))

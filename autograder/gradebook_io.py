@@ -9,6 +9,7 @@ created by both, a locked SQLite file) are rolled back and tried again.
 from __future__ import annotations
 
 import datetime
+import logging
 import os
 import sys
 import time
@@ -23,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from autograder.pipeline.results import NotebookResult
 
 RETRIES = 8
+log = logging.getLogger(__name__)
 
 
 def with_busy_timeout(db_url: str, seconds: int = 60) -> str:
@@ -80,7 +82,9 @@ class GradebookSession:
         for attempt in range(RETRIES):
             try:
                 return self._save(student, results, submitted, timestamp)
-            except (InvalidEntry, DBAPIError):
+            except (InvalidEntry, DBAPIError) as exc:
+                log.warning("%s: gradebook write collided (try %d of %d): %s", student, attempt + 1, RETRIES,
+                            str(exc).splitlines()[0][:200])
                 self.gb.db.rollback()
                 if attempt == RETRIES - 1:
                     raise

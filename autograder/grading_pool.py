@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from autograder.grading_task import grade_payload
 
 Job = tuple[str, Callable[[], dict]]
+log = logging.getLogger(__name__)
 
 
 class PoolError(RuntimeError):
@@ -58,6 +59,7 @@ class DaskPool:
         def submit_next() -> None:
             for student, make in pending:
                 fut = self.client.submit(grade_payload, make(), key=f"cnn-grade-{student}-{self.tag}", pure=False)
+                log.debug("%s: sent to %s as task %s", student, self.label, fut.key)
                 names[fut.key] = student
                 done.add(fut)
                 return
@@ -73,6 +75,7 @@ class DaskPool:
             except BaseException as exc:  # noqa: BLE001 - a task's failure is that submission's result
                 if isinstance(exc, cf.CancelledError | asyncio.CancelledError) or self.client.status != "running":
                     raise PoolError(f"lost the Dask scheduler at {self.label}: {exc!r}") from exc
+                log.warning("%s: task %s failed: %r", student, fut.key, exc)
                 value = exc
             fut.release()
             yield student, value
@@ -106,6 +109,7 @@ class ProcessPool:
                 try:
                     value = fut.result()
                 except Exception as exc:  # noqa: BLE001 - a job's failure is that submission's result
+                    log.warning("%s: grading process failed: %r", student, exc)
                     value = exc
                 yield student, value
                 for nxt, make in pending:
@@ -132,11 +136,13 @@ def embedded_cluster(jobs: int, threads: int, extra_hide: list[str]) -> DaskPool
 
     from autograder.grading_worker import GradingWorker
 
+    log.debug("starting an embedded Dask cluster: %d grading processes of %d torch threads", jobs, threads)
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
         cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
                                dashboard_address=None, memory_limit=0, silence_logs=logging.ERROR)
     client = Client(cluster, set_as_default=False)
     client.register_plugin(GradingWorker(False, threads, extra_hide))
+    log.debug("embedded cluster ready at %s", cluster.scheduler_address)
     return DaskPool(client, cluster, f"embedded cluster, {jobs} processes")
 
 
@@ -145,6 +151,7 @@ def existing_cluster(address: str, security, timeout: float, worker_timeout: flo
     """Connect to a running scheduler; fail clearly when it cannot be reached or cannot grade."""
     from distributed import Client
 
+    log.debug("connecting to the Dask scheduler at %s (timeout %g s)", address, timeout)
     try:
         client = Client(address, security=security, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
@@ -161,6 +168,8 @@ def existing_cluster(address: str, security, timeout: float, worker_timeout: flo
         raise PoolError(f"worker(s) {', '.join(sorted(exposed))} of {address} cannot isolate student code; install "
                         "bubblewrap there or run them as root, or pass --no-isolation (to the workers or to "
                         "cnn-grade grade) for trusted notebooks")
+    log.debug("%s: %d worker(s), all able to grade: %s", address, len(client.nthreads()),
+              ", ".join(sorted(client.nthreads())))
     return DaskPool(client, None, address)
 
 

@@ -25,7 +25,9 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 from autograder.hidden_paths import local_secrets
 from autograder.sandbox import allow_no_isolation, isolation, warm_up
+from autograder.sandbox.settings import DEBUG_ENV
 from autograder.sandbox.settings import no_isolation as no_isolation_set
+from autograder.settings import configure_logging
 
 
 def no_isolation_help() -> str:
@@ -83,6 +85,8 @@ def prepare(no_isolation: bool = False, threads: int | None = None, local_direct
     if not strong and not isolation().requested_off:
         allow_no_isolation()
     if _STATE is None:
+        if os.environ.get(DEBUG_ENV):       # --verbose on the grading command: its grading processes log too
+            configure_logging(True)
         threads = max(1, threads or int(os.environ.get("OMP_NUM_THREADS") or 1))
         os.environ["OMP_NUM_THREADS"] = str(threads)
         import torch

@@ -40,7 +40,10 @@ def notebooks(path: str, ignore: list[str]) -> list[str]:
 
 
 def graded_ids(path: str) -> set[str] | None:
-    """grade_ids of the nbgrader cells of a notebook; None if it is not a readable notebook."""
+    """grade_ids of the nbgrader cells of a notebook; None if it is not a readable notebook.
+
+    (Not ``autograder.notebook_cells``: the students' servers run this, and their environment holds ``course``
+    and ``classroom`` only, never the grader.)"""
     try:
         with open(path, encoding="utf-8") as f:
             cells = json.load(f)["cells"]

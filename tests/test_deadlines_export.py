@@ -91,6 +91,27 @@ def test_late_penalties_equal_stock_nbgrader(graded):
 
 
 @pytest.mark.slow
+def test_the_submissions_own_files_lie_beside_the_graded_notebook_as_stock_leaves_them(graded):
+    """timestamp.txt (and submission_secret.txt, when the exchange wrote one) are copied as `nbgrader autograde`
+    copies them: feedback needs them. With --verbose the batch, the pool and the grading steps log."""
+    stock, ours, _ = graded
+    (ours / "submitted" / "ontime" / A / "submission_secret.txt").write_text("s3cret")
+    done = subprocess.run([sys.executable, "-m", "autograder.cli", "--course", str(ours), "--verbose", "grade", A,
+                           "--quiet", "--student", "ontime", "--force"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    for logged in ("autograder.batch DEBUG: ontime: to grade (forced)", "autograder.grading_pool DEBUG: embedded",
+                   "autograder.pipeline.grade DEBUG: parameter_sharing.ipynb: run_tests took",
+                   "autograder.batch DEBUG: ontime: recorded"):
+        assert logged in done.stderr, f"--verbose did not log {logged!r}:\n{done.stderr[-3000:]}"
+    for student, stamp in STAMPS.items():
+        theirs, mine = stock / "autograded" / student / A, ours / "autograded" / student / A
+        assert (mine / "timestamp.txt").exists() == (theirs / "timestamp.txt").exists() == bool(stamp), student
+        if stamp:
+            assert (mine / "timestamp.txt").read_text() == stamp
+    assert (ours / "autograded" / "ontime" / A / "submission_secret.txt").read_text() == "s3cret"
+
+
+@pytest.mark.slow
 def test_penalty_shown_in_the_report_and_the_feedback(graded):
     _, ours, out = graded
     assert "late90m" in out and "late penalty -2" in out

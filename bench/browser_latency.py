@@ -11,7 +11,8 @@ servers run side by side on the same machine, and rounds alternate between them 
 processes falls on all three:
 
 * ``before``: the widgets of commit ``--baseline`` (default 0aa11c0, the last one before the widgets' base
-  class; the same scripted actions drive them) on a stock Jupyter Server;
+  class; the same scripted actions drive them; a widget the baseline lacks has no ``before``) on a stock
+  Jupyter Server;
 * ``stock``: today's widgets on a stock Jupyter Server (the course's server extension switched off);
 * ``course``: today's widgets on the server as ``make lab`` starts it (``course/lab_server.py``).
 
@@ -45,10 +46,10 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # tests.browser is not an installed package
 
 import course.widgets  # noqa: E402
+from autograder.course_layout import REPO_ROOT as ROOT  # noqa: E402
 from course.widgets.base import CourseWidget  # noqa: E402
 from tests.browser.jlab import CHROMIUM, CHROMIUM_ARGS, Notebook, start_lab, stop_lab  # noqa: E402
 
@@ -87,6 +88,15 @@ def export_baseline(rev: str, folder: Path) -> Path:
         target.write_text(text.replace("from course.", "from course_before.").replace("import course.",
                                                                                           "import course_before."))
     return folder
+
+
+def baseline_modules(rev: str) -> set[str]:
+    """Widget modules that commit ``rev`` has (a widget added since is measured without a ``before``)."""
+    import subprocess
+
+    files = subprocess.run(["git", "-C", str(ROOT), "ls-tree", "--name-only", f"{rev}:course/widgets"],
+                           capture_output=True, text=True, check=True).stdout.split()
+    return {Path(f).stem for f in files if f.endswith(".py")}
 
 
 def write_notebook(folder: Path, module: str, baseline: Path | None) -> str:
@@ -178,9 +188,10 @@ def run(modules: list[str], rounds: int, configs: list[str], baseline: str) -> d
     tmp = Path(tempfile.mkdtemp(prefix="cnn-browser-latency-"))
     labs = {}
     results: dict[str, dict[str, list[dict]]] = {config: {} for config in configs}
+    before = baseline_modules(baseline) if "before" in configs else set()
     try:
         for config in configs:
-            labs[config] = start(tmp, config, modules, baseline)
+            labs[config] = start(tmp, config, [m for m in modules if config != "before" or m in before], baseline)
         with sync_playwright() as pw:
             context = pw.chromium.launch_persistent_context(
                 str(tmp / "chromium"), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
@@ -188,7 +199,8 @@ def run(modules: list[str], rounds: int, configs: list[str], baseline: str) -> d
             context.set_default_timeout(120_000)
             for module in modules:
                 print(f"{module} ...", flush=True)
-                opened = {config: open_widget(context.new_page(), lab, module) for config, lab in labs.items()}
+                opened = {config: open_widget(context.new_page(), lab, module) for config, lab in labs.items()
+                          if config != "before" or module in before}
                 for config, (nb, specs) in opened.items():
                     measure(nb, specs, 1)  # warm-up
                     results[config][module] = []

@@ -16,7 +16,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parent.parent
+from autograder.course_layout import REPO_ROOT as ROOT
+from autograder.course_layout import assignments
+
 TARGETS = {"06_lenet_alexnet": (120.0, 30.0)}  # full, autograde; every other notebook: 30 s both
 
 
@@ -40,7 +42,7 @@ def run(path: Path, autograde: bool) -> float:
 
 
 def main() -> None:
-    names = sys.argv[1:] or sorted(p.name for p in (ROOT / "source").iterdir() if p.is_dir())
+    names = sys.argv[1:] or assignments()
     print(f"{'notebook':24s} {'full s':>8s} {'autograde s':>12s}  targets")
     for name in names:
         (path,) = (ROOT / "source" / name).glob("*.ipynb")

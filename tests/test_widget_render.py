@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from course.widgets.render import (
+    PIXELATED,
     block_all,
     block_any,
     decode_png,
@@ -13,7 +14,9 @@ from course.widgets.render import (
     dots,
     fit,
     outline,
+    pixelated_style,
     png_bytes,
+    sent_scale,
     shrink,
     to_rgb,
     to_uint8,
@@ -52,6 +55,18 @@ def test_fit_and_upscale():
     big = upscale(img, 3)
     assert big.shape == (6, 9) and np.array_equal(big[::3, ::3], img) and (big[:3, :3] == 0).all()
     assert upscale(img, 1) is img
+
+
+@pytest.mark.parametrize("n", [4, 31, 32, 62, 64, 100])
+def test_a_picture_sent_small_looks_the_same_enlarged_without_smoothing(n):
+    up = fit(n, 320)[0]
+    sent = sent_scale(n, up)
+    assert 1 <= sent <= up and (n * sent >= 64 or sent == up)
+    img = RNG.random((n, n, 3))
+    full, small = decode_png(png_bytes(img, scale=up)), decode_png(png_bytes(img, scale=sent))
+    nearest = ((np.arange(n * up) + 0.5) * (n * sent) / (n * up)).astype(int)   # what `pixelated` samples
+    assert np.array_equal(small[nearest][:, nearest], full)
+    assert f".{PIXELATED}" in pixelated_style() and "image-rendering: pixelated" in pixelated_style()
 
 
 def test_shrink_and_blocks():

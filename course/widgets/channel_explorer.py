@@ -253,19 +253,19 @@ class ChannelExplorer(CourseWidget):
 
     def _on_n_filters(self, change) -> None:
         n = change["new"]
-        with self.quiet():
+        with self.quiet(), self.sync_after([self.selected, *self.kernel_choice]):   # pictures first
             keep = min(self.selected.value, n - 1)
             self.selected.options = self._filter_options(n)
             self.selected.value = keep
             self._show_selected()
-        self.update()
+            self.update()
 
     def _on_selected(self, change) -> None:
         if change["new"] is None:
             return
-        with self.quiet():
+        with self.quiet(), self.sync_after(self.kernel_choice):   # the new kernel names after the pictures
             self._show_selected()
-        self.update()
+            self.update()
 
     def _show_selected(self) -> None:
         for c, dd in enumerate(self.kernel_choice):
@@ -274,12 +274,12 @@ class ChannelExplorer(CourseWidget):
     def _on_kernel(self, c: int, change) -> None:
         k = self.selected.value
         self.bank[k][c] = change["new"]
-        with self.quiet():
+        with self.quiet(), self.sync_after([self.selected]):   # its new label after the pictures
             options = self._filter_options(self.n_filters.value)
             if options != list(self.selected.options):
                 self.selected.options = options
                 self.selected.value = k
-        self.update()
+            self.update()
 
 
 def _kernel_html(K: np.ndarray) -> str:

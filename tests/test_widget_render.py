@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from course.images import sample_image
 from course.widgets.render import (
     PIXELATED,
     block_all,
@@ -32,6 +33,16 @@ def test_png_round_trip_is_exact(shape):
     data = png_bytes(pixels)
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     assert np.array_equal(decode_png(data), pixels), "Pillow reads back the same pixels"
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (7, 13), (64, 48), (5, 9, 3), (33, 20, 4)])
+@pytest.mark.parametrize("scale", [1, 3])
+def test_photo_png_is_the_same_picture_in_fewer_bytes(shape, scale):
+    pixels = RNG.integers(0, 256, size=shape, dtype=np.uint8)
+    assert np.array_equal(decode_png(png_bytes(pixels, scale=scale, photo=True)), upscale(pixels, scale))
+    photo = sample_image("flower", gray=False, size=128)      # smooth from line to line: "Up" pays
+    assert len(png_bytes(photo, photo=True)) < 0.9 * len(png_bytes(photo))
+    assert np.array_equal(decode_png(png_bytes(photo, photo=True)), to_uint8(photo))
 
 
 def test_png_of_float_images_and_views():

@@ -40,7 +40,7 @@ def picture(img: np.ndarray, kernel_sums, step: int) -> bytes:
     (:func:`course.widgets.render.display_mode`).
     """
     mode = display_mode(kernel_sums)
-    return png_bytes(shrink(img, step, mode), mode)
+    return png_bytes(shrink(img, step, mode), mode, photo=True)
 
 
 def _label(text: str) -> widgets.HTML:
@@ -178,7 +178,7 @@ class ChannelExplorer(CourseWidget):
             image = sample_image(name, gray=False, size=self.size)   # (H, W, 3) float64
             channels = np.ascontiguousarray(image.transpose(2, 0, 1), dtype=np.float32)
             small = shrink(image, self.step, "clip")
-            pictures = [png_bytes(small)] + [png_bytes(small[:, :, c:c + 1] * np.array(TINTS[c])) for c in range(3)]
+            pictures = [png_bytes(p, photo=True) for p in (small, *(small[:, :, c:c + 1] * TINTS[c] for c in range(3)))]
             self._photos[name] = (image, channels, pictures, {}, {})
         # the responses already computed for this photo stay cached: switching back costs nothing
         self.image, self._x, pictures, self._cache, self._shown = self._photos[name]

@@ -188,3 +188,17 @@ def test_interactions_each_change_something():
                    or before[1:] != after[1:])
         assert changed, f"{act.__name__} changed nothing"
         assert w.last_update_ms > 0
+
+
+def test_pictures_reach_the_browser_before_the_controls_they_update(explorer):
+    """Switching the edited filter sets the three kernel menus, a new kernel relabels the filter menu: their new
+    values are sent after the update's pictures, so the pictures do not wait behind them."""
+    sent = []
+    named = [("picture", img) for img in (*explorer.response_images, explorer.sum_image)]
+    for name, control in [*named, *[("menu", dd) for dd in (explorer.selected, *explorer.kernel_choice)]]:
+        control.send_state = lambda key=None, name=name: sent.append(name) if key is None or key else None
+    explorer.selected.value = 1                       # its own change is the user's: sent first, as an echo
+    assert sent[1:] == ["picture"] * 4 + ["menu"] * 3, sent
+    sent.clear()
+    explorer.kernel_choice[0].value = "zero"          # filter 2 becomes "your own"
+    assert sent[1:] == ["picture"] * 2 + ["menu"], sent

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipywidgets as widgets
 import numpy as np
 import pytest
 import torch
@@ -10,7 +11,7 @@ import torch.nn.functional as F
 from course.images import sample_image, shift_image
 from course.torch_reference import torch_pool2d
 from course.widgets.pooling_explorer import PoolingExplorer, fast_pool2d, interactions
-from course.widgets.render import decode_png
+from course.widgets.render import PIXELATED, decode_png, pixelated_style
 
 
 def torch_pool(X: np.ndarray, size: int, stride: int, mode: str) -> np.ndarray:
@@ -156,3 +157,11 @@ def test_shift_image():
     X = np.random.default_rng(0).standard_normal((37, 41))
     Y = shift_image(X, 2, 3)
     assert np.array_equal(Y[2:, 3:], X[:-2, :-3]) and not Y[:2].any() and not Y[:, :3].any()
+
+
+def test_output_pictures_are_sent_small_and_enlarged_by_the_browser():
+    w = PoolingExplorer(image=sample_image(size=64))
+    for view in (w.output_view, w.changed_view):                   # one pixel block per output, no smoothing
+        assert PIXELATED in view._dom_classes and decode_png(view.value).shape[0] < w.display_px
+    assert PIXELATED not in w.input_view._dom_classes              # its grid lines are one screen pixel wide
+    assert any(isinstance(c, widgets.HTML) and c.value == pixelated_style() for c in w.children)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from course.images import sample_image
 from course.widgets.render import (
+    PIXELATED,
     block_all,
     block_any,
     decode_png,
@@ -13,7 +15,9 @@ from course.widgets.render import (
     dots,
     fit,
     outline,
+    pixelated_style,
     png_bytes,
+    sent_scale,
     shrink,
     to_rgb,
     to_uint8,
@@ -29,6 +33,16 @@ def test_png_round_trip_is_exact(shape):
     data = png_bytes(pixels)
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     assert np.array_equal(decode_png(data), pixels), "Pillow reads back the same pixels"
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (7, 13), (64, 48), (5, 9, 3), (33, 20, 4)])
+@pytest.mark.parametrize("scale", [1, 3])
+def test_photo_png_is_the_same_picture_in_fewer_bytes(shape, scale):
+    pixels = RNG.integers(0, 256, size=shape, dtype=np.uint8)
+    assert np.array_equal(decode_png(png_bytes(pixels, scale=scale, photo=True)), upscale(pixels, scale))
+    photo = sample_image("flower", gray=False, size=128)      # smooth from line to line: "Up" pays
+    assert len(png_bytes(photo, photo=True)) < 0.9 * len(png_bytes(photo))
+    assert np.array_equal(decode_png(png_bytes(photo, photo=True)), to_uint8(photo))
 
 
 def test_png_of_float_images_and_views():
@@ -52,6 +66,18 @@ def test_fit_and_upscale():
     big = upscale(img, 3)
     assert big.shape == (6, 9) and np.array_equal(big[::3, ::3], img) and (big[:3, :3] == 0).all()
     assert upscale(img, 1) is img
+
+
+@pytest.mark.parametrize("n", [4, 31, 32, 62, 64, 100])
+def test_a_picture_sent_small_looks_the_same_enlarged_without_smoothing(n):
+    up = fit(n, 320)[0]
+    sent = sent_scale(n, up)
+    assert 1 <= sent <= up and (n * sent >= 64 or sent == up)
+    img = RNG.random((n, n, 3))
+    full, small = decode_png(png_bytes(img, scale=up)), decode_png(png_bytes(img, scale=sent))
+    nearest = ((np.arange(n * up) + 0.5) * (n * sent) / (n * up)).astype(int)   # what `pixelated` samples
+    assert np.array_equal(small[nearest][:, nearest], full)
+    assert f".{PIXELATED}" in pixelated_style() and "image-rendering: pixelated" in pixelated_style()
 
 
 def test_shrink_and_blocks():

@@ -40,7 +40,7 @@ def picture(img: np.ndarray, kernel_sums, step: int) -> bytes:
     (:func:`course.widgets.render.display_mode`).
     """
     mode = display_mode(kernel_sums)
-    return png_bytes(shrink(img, step, mode), mode)
+    return png_bytes(shrink(img, step, mode), mode, photo=True)
 
 
 def _label(text: str) -> widgets.HTML:
@@ -178,7 +178,7 @@ class ChannelExplorer(CourseWidget):
             image = sample_image(name, gray=False, size=self.size)   # (H, W, 3) float64
             channels = np.ascontiguousarray(image.transpose(2, 0, 1), dtype=np.float32)
             small = shrink(image, self.step, "clip")
-            pictures = [png_bytes(small)] + [png_bytes(small[:, :, c:c + 1] * np.array(TINTS[c])) for c in range(3)]
+            pictures = [png_bytes(p, photo=True) for p in (small, *(small[:, :, c:c + 1] * TINTS[c] for c in range(3)))]
             self._photos[name] = (image, channels, pictures, {}, {})
         # the responses already computed for this photo stay cached: switching back costs nothing
         self.image, self._x, pictures, self._cache, self._shown = self._photos[name]
@@ -253,19 +253,19 @@ class ChannelExplorer(CourseWidget):
 
     def _on_n_filters(self, change) -> None:
         n = change["new"]
-        with self.quiet():
+        with self.quiet(), self.sync_after([self.selected, *self.kernel_choice]):   # pictures first
             keep = min(self.selected.value, n - 1)
             self.selected.options = self._filter_options(n)
             self.selected.value = keep
             self._show_selected()
-        self.update()
+            self.update()
 
     def _on_selected(self, change) -> None:
         if change["new"] is None:
             return
-        with self.quiet():
+        with self.quiet(), self.sync_after(self.kernel_choice):   # the new kernel names after the pictures
             self._show_selected()
-        self.update()
+            self.update()
 
     def _show_selected(self) -> None:
         for c, dd in enumerate(self.kernel_choice):
@@ -274,12 +274,12 @@ class ChannelExplorer(CourseWidget):
     def _on_kernel(self, c: int, change) -> None:
         k = self.selected.value
         self.bank[k][c] = change["new"]
-        with self.quiet():
+        with self.quiet(), self.sync_after([self.selected]):   # its new label after the pictures
             options = self._filter_options(self.n_filters.value)
             if options != list(self.selected.options):
                 self.selected.options = options
                 self.selected.value = k
-        self.update()
+            self.update()
 
 
 def _kernel_html(K: np.ndarray) -> str:

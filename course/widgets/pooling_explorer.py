@@ -10,13 +10,26 @@ import numpy as np
 from course.images import sample_image, shift_image
 from course.widgets import actions
 from course.widgets.base import CourseWidget, ShownError, raised
-from course.widgets.render import block_all, block_any, fit, outline, png_bytes, to_rgb, upscale
+from course.widgets.render import (
+    PIXELATED,
+    block_all,
+    block_any,
+    fit,
+    outline,
+    pixelated_style,
+    png_bytes,
+    sent_scale,
+    to_rgb,
+    to_uint8,
+    upscale,
+)
 
 #: colours (RGB in [0, 1]) used in the pictures
 GRID = np.array([1.0, 0.8, 0.0])      # window starts
 WINDOW = np.array([0.9, 0.1, 0.1])    # the window of the middle output
 FILL = np.array([0.2, 0.4, 1.0])      # zero fill brought in by the shift / outputs that see it
 CHANGED = np.array([1.0, 0.15, 0.15])  # outputs changed by the shift
+GRID8, WINDOW8 = to_uint8(GRID).astype(np.uint16), to_uint8(WINDOW)   # the same in bytes (marks drawn in uint8)
 
 
 def fast_pool2d(X: np.ndarray, size: int, stride: int | None = None, padding: int = 0,
@@ -102,6 +115,8 @@ class PoolingExplorer(CourseWidget):
         self.input_view = widgets.Image(format="png", layout=box)
         self.output_view = widgets.Image(format="png", layout=box)
         self.changed_view = widgets.Image(format="png", layout=box)
+        for view in (self.output_view, self.changed_view):   # sent small, enlarged by the browser
+            view.add_class(PIXELATED)
 
         self.watch(self.mode, self.size, self.stride, self.shift_x, self.shift_y)
         titles = ["input (shifted), windows", "pooled output", "changed by the shift (red)"]
@@ -112,6 +127,7 @@ class PoolingExplorer(CourseWidget):
             widgets.HBox([self.shift_x, self.shift_y]),
             widgets.HBox(panels),
             self.status,
+            widgets.HTML(pixelated_style()),
         ]
         self.update()
 
@@ -130,13 +146,20 @@ class PoolingExplorer(CourseWidget):
         if self._input_key != (k, s, dy, dx):  # the input picture does not depend on the mode
             self.input_view.value = png_bytes(self._input_picture(k, s, dy, dx, oh, ow))
             self._input_key = (k, s, dy, dx)
-        up, down = fit(max(oh, ow), self.display_px)
-        self.output_view.value = png_bytes(pooled[::down, ::down], scale=up)   # grey: a third of the bytes
-        marked = 0.35 + 0.5 * to_rgb(np.clip(pooled[::down, ::down], 0.0, 1.0))
-        shown_valid = block_all(valid, down)
+        self._draw_outputs()
+
+    def _draw_outputs(self) -> None:
+        """The pooled output (grey) and the changes (colour), one pixel per shown output, sent at a scale of
+        their own (:func:`~course.widgets.render.sent_scale`): the browser enlarges them to ``display_px``
+        without smoothing, so they look as if drawn at full size."""
+        up, down = fit(max(self.pooled.shape), self.display_px)
+        sent = sent_scale(min(self.pooled[::down, ::down].shape), up)
+        self.output_view.value = png_bytes(self.pooled[::down, ::down], scale=sent)   # grey: a third of the bytes
+        marked = 0.35 + 0.5 * to_rgb(np.clip(self.pooled[::down, ::down], 0.0, 1.0))
+        shown_valid = block_all(self.valid, down)
         marked[~shown_valid] = 0.5 * marked[~shown_valid] + 0.5 * FILL
         marked[block_any(self.changed, down)] = CHANGED
-        self.changed_view.value = png_bytes(marked, scale=up)
+        self.changed_view.value = png_bytes(marked, scale=sent)
 
     def describe(self) -> str:
         k, s, mode = self._reference_key
@@ -170,15 +193,15 @@ class PoolingExplorer(CourseWidget):
         if fy or fx:  # the zero fill, tinted
             rgb[:fy] = 0.5 * rgb[:fy] + 0.5 * FILL
             rgb[fy:, :fx] = 0.5 * rgb[fy:, :fx] + 0.5 * FILL
-        img = upscale(rgb, up)
+        img = upscale(to_uint8(rgb), up)   # bytes from here on: marks drawn at full size cost little
         if s * up >= 4 * down:  # window starts, when they are far enough apart to be seen
             rows = np.arange(oh) * s * up // down
             cols = np.arange(ow) * s * up // down
-            img[rows] = 0.5 * img[rows] + 0.5 * GRID
-            img[:, cols] = 0.5 * img[:, cols] + 0.5 * GRID
+            img[rows] = (img[rows] + GRID8 + 1) >> 1        # half way to the grid colour, rounded
+            img[:, cols] = (img[:, cols] + GRID8 + 1) >> 1
         i, j = oh // 2, ow // 2
         side = max(2, k * up // down)
-        outline(img, i * s * up // down, j * s * up // down, side, side, WINDOW, max(1, up // 3))
+        outline(img, i * s * up // down, j * s * up // down, side, side, WINDOW8, max(1, up // 3))
         return img
 
 

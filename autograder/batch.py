@@ -120,8 +120,8 @@ class Recorder:
         for name, text in value["autograded"].items():
             (out / name).write_text(text)
         submission_dir = self.course / "submitted" / student / self.assignment
-        for name in SUBMISSION_FILES:
-            if (submission_dir / name).is_file():
+        for name in SUBMISSION_FILES:   # regular files only: a link could point at anything the grader can read
+            if (submission_dir / name).is_file() and not (submission_dir / name).is_symlink():
                 shutil.copy2(submission_dir / name, out / name)
         submitted = [nb for nb in value["results"] if (submission_dir / f"{nb}.ipynb").exists()]
         results = {nb: NotebookResult.from_json(r) for nb, r in value["results"].items()}

@@ -96,8 +96,10 @@ def test_the_submissions_own_files_lie_beside_the_graded_notebook_as_stock_leave
     copies them: feedback needs them. With --verbose the batch, the pool and the grading steps log."""
     stock, ours, _ = graded
     (ours / "submitted" / "ontime" / A / "submission_secret.txt").write_text("s3cret")
+    (ours / "submitted" / "late90m" / A / "submission_secret.txt").symlink_to(ours / "gradebook.db")
     done = subprocess.run([sys.executable, "-m", "autograder.cli", "--course", str(ours), "--verbose", "grade", A,
-                           "--quiet", "--student", "ontime", "--force"], capture_output=True, text=True, timeout=600)
+                           "--quiet", "--student", "ontime", "late90m", "--force"], capture_output=True, text=True,
+                          timeout=600)
     assert done.returncode == 0, done.stderr
     for logged in ("autograder.batch DEBUG: ontime: to grade (forced)", "autograder.grading_pool DEBUG: embedded",
                    "autograder.pipeline.grade DEBUG: parameter_sharing.ipynb: run_tests took",
@@ -109,6 +111,7 @@ def test_the_submissions_own_files_lie_beside_the_graded_notebook_as_stock_leave
         if stamp:
             assert (mine / "timestamp.txt").read_text() == stamp
     assert (ours / "autograded" / "ontime" / A / "submission_secret.txt").read_text() == "s3cret"
+    assert not (ours / "autograded" / "late90m" / A / "submission_secret.txt").exists(), "a link is not followed"
 
 
 @pytest.mark.slow

@@ -168,10 +168,9 @@ def cmd_grade(args) -> int:
         return 2
     settings = course_settings(course, args.db)
     limits = limits_from(args, settings.config)      # a wrong limit stops the command before anything starts
-    log.debug("course %s, assignment %s, gradebook %s, limits %s", course, assignment,
-              make_url(settings.db_url).render_as_string(hide_password=True), limits)
+    shown = make_url(settings.db_url).render_as_string(hide_password=True)
+    log.debug("course %s, assignment %s, gradebook %s, limits %s", course, assignment, shown, limits)
     if not known_notebooks(settings.db_url, assignment, settings.course_id):
-        shown = make_url(settings.db_url).render_as_string(hide_password=True)
         print(f"error: {assignment} is not in the gradebook ({shown}); run `nbgrader generate_assignment "
               f"{assignment}` (make release) first", file=sys.stderr)
         return 2

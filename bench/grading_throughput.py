@@ -8,8 +8,8 @@ phase (sandbox start, student cells, tests, diagnosis) and any honest submission
     .venv/bin/python bench/grading_throughput.py [--per-assignment 30] [--assignments 01_convolution ...]
                                                  [--skip-stock]
 
-``--skip-stock`` times cnn-grade alone: run it with one checkout's interpreter and another's (the script only
-uses modules both have) to compare two versions of the grader on the same class.
+``--skip-stock`` times cnn-grade alone. To compare two versions of the grader, use ``bench/grading_versions.py``
+(it alternates rounds: single runs here vary by up to 10 %).
 """
 
 from __future__ import annotations

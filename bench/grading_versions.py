@@ -25,14 +25,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograder.course_layout import assignments
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 MAKE = ("import sys; from pathlib import Path; sys.path.insert(0, {bench!r}); "
         "from grading_throughput import make_course; make_course(Path({dest!r}), {a!r}, {n})")
-
-
-def side_assignments(checkout: Path) -> set[str]:
-    return {p.name for p in (checkout / "source").iterdir() if any(p.glob("*.ipynb"))}
 
 
 def build(checkout: Path, dest: Path, assignment: str, n: int) -> None:
@@ -63,7 +61,7 @@ def main() -> None:
     parser.add_argument("--assignments", nargs="*")
     args = parser.parse_args()
     sides = {"baseline": args.baseline.resolve(), "this": ROOT}
-    common = side_assignments(sides["baseline"]) & side_assignments(ROOT)
+    common = set(assignments(sides["baseline"])) & set(assignments(ROOT))
     names = [a for a in (args.assignments or sorted(common)) if a in common]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores; {args.per_assignment} submissions per "
           f"assignment, {args.repeat} rounds; baseline {sides['baseline']}, this {ROOT}", flush=True)

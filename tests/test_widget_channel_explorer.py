@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from test_widget_render import box_means
 
 from course.images import sample_image
 from course.widgets.channel_explorer import (
@@ -202,3 +203,25 @@ def test_pictures_reach_the_browser_before_the_controls_they_update(explorer):
     sent.clear()
     explorer.kernel_choice[0].value = "zero"          # filter 2 becomes "your own"
     assert sent[1:] == ["picture"] * 2 + ["menu"], sent
+
+
+def test_pictures_are_sent_at_the_size_their_box_shows_them():
+    """At the notebook's size (256) the responses are 254 pixels wide and their box 180: they are sent 180 wide,
+    each pixel the mean of the area it covers (what the browser showed when it shrank them), the output maps
+    no wider than their 100-pixel box."""
+    w = ChannelExplorer()
+    assert (w.size, w.step, w.show, w.thumb) == (ChannelExplorer.default_size, 1, 180, 100)
+    k, W = w.selected.value, w.weights
+    means = box_means(w.size - 2, w.show)
+    for img, arr, sums in [(w.sum_image, w.outputs[k], W[k].sum(axis=(1, 2))),
+                           *[(w.response_images[c], w.responses[k, c], W[k, c].sum()) for c in range(3)]]:
+        assert img.layout.width == "180px"
+        assert np.abs(shown(img) - means @ expected_pixels(arr, sums, w.step) @ means.T).max() <= 1
+    photo = to_uint8(sample_image("flower", gray=False, size=w.size)).astype(float)
+    means = box_means(w.size, w.show)
+    assert np.abs(shown(w.input_image) - np.einsum("ij,jkc,lk->ilc", means, photo, means)).max() <= 1
+    assert all(shown(img).shape[:2] == (180, 180) for img in (w.input_image, *w.channel_images))
+    for j in range(w.n_filters.value):
+        assert w.output_images[j].layout.width == "100px" and shown(w.output_images[j]).shape[1] <= 100
+        expected = expected_pixels(w.outputs[j], W[j].sum(axis=(1, 2)), w.thumb_step)
+        assert np.abs(shown(w.output_images[j]) - expected).max() <= 1

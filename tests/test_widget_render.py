@@ -14,6 +14,7 @@ from course.widgets.render import (
     display_mode,
     dots,
     fit,
+    fit_width,
     outline,
     pixelated_style,
     png_bytes,
@@ -78,6 +79,29 @@ def test_a_picture_sent_small_looks_the_same_enlarged_without_smoothing(n):
     nearest = ((np.arange(n * up) + 0.5) * (n * sent) / (n * up)).astype(int)   # what `pixelated` samples
     assert np.array_equal(small[nearest][:, nearest], full)
     assert f".{PIXELATED}" in pixelated_style() and "image-rendering: pixelated" in pixelated_style()
+
+
+def box_means(n: int, m: int) -> np.ndarray:
+    """(m, n): new pixel i is the mean of the old pixels from round(i n / m) to before round((i + 1) n / m)."""
+    edges = np.floor(np.arange(m + 1) * n / m + 0.5).astype(int)
+    inside = (np.arange(n) >= edges[:-1, None]) & (np.arange(n) < edges[1:, None])
+    return inside / inside.sum(axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize(("shape", "width"), [((254, 254), 180), ((256, 256, 3), 180), ((100, 254), 127),
+                                              ((84, 84), 100), ((180, 180, 3), 180)])
+def test_fit_width_averages_the_area_of_each_new_pixel(shape, width):
+    img = (RNG.random(shape) * 255).astype(np.uint8)
+    out = fit_width(img, width)
+    if shape[1] <= width:
+        assert out is img                                     # narrow enough: sent as it is
+        return
+    h = round(shape[0] * width / shape[1])
+    assert out.shape == (h, width, *shape[2:]) and out.dtype == np.uint8
+    rows, cols = box_means(shape[0], h), box_means(shape[1], width)
+    expected = np.einsum("ij,jk...,lk->il...", rows, img.astype(float), cols)
+    assert np.abs(out - expected).max() <= 1
+    assert (fit_width(np.full(shape, 77, np.uint8), width) == 77).all()
 
 
 def test_shrink_and_blocks():

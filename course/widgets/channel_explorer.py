@@ -16,10 +16,10 @@ from course.kernels import CHANNEL_KERNELS, COLOUR_FILTERS
 from course.torch_reference import torch_filter_bank
 from course.widgets import actions
 from course.widgets.base import CourseWidget
-from course.widgets.render import display_mode, display_step, png_bytes, shrink
+from course.widgets.render import display_mode, display_step, fit_width, png_bytes, shrink, to_uint8
 
 CHANNELS = ("R", "G", "B")
-TINTS = ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0))
+TINTS = np.eye(3, dtype=np.uint8)                  # a channel shown in its colour: R, G, B
 PHOTOS = ("flower", "china", "hopper")
 
 #: 3x3 kernels a channel can use: the named kernels plus "zero" (ignore the channel) and "negative".
@@ -32,15 +32,14 @@ MAX_FILTERS = len(DEFAULT_FILTERS)
 _OFF_CENTRE = 1.0 - PRESETS["identity"]          # 1 everywhere but the centre tap of a 3x3 kernel
 
 
-def picture(img: np.ndarray, kernel_sums, step: int) -> bytes:
+def picture(img: np.ndarray, kernel_sums, step: int, width: int | None = None) -> bytes:
     """PNG bytes of a response as the widget shows it (tests decode these to check what is on screen);
-    ``kernel_sums``: the sum of the kernel, or of each channel's kernel for a feature map.
-
-    Edge maps (every kernel sums to 0) show their magnitude; other responses are stretched to black..white
-    (:func:`course.widgets.render.display_mode`).
-    """
+    ``kernel_sums``: the sum of the kernel, or of each channel's kernel for a feature map. Edge maps (every
+    kernel sums to 0) show their magnitude; other responses are stretched to black..white (``display_mode``).
+    Shrunk by ``step``, then to at most ``width`` pixels wide (the box that shows it: ``fit_width``)."""
     mode = display_mode(kernel_sums)
-    return png_bytes(shrink(img, step, mode), mode, photo=True)
+    pixels = to_uint8(shrink(img, step, mode), mode)
+    return png_bytes(pixels if width is None else fit_width(pixels, width), photo=True)
 
 
 def _label(text: str) -> widgets.HTML:
@@ -65,7 +64,7 @@ class ChannelExplorer(CourseWidget):
     The response of a channel to a kernel is computed once per photo with ``torch.nn.functional.conv2d``
     (float32, so the arrays agree with float64 to about 1e-5) and cached (at most 3 x len(PRESETS) maps per
     photo); an update only adds cached maps.
-    Pictures are shown shrunk by ``step`` (``thumb_step`` for the output volume); the arrays are full size.
+    Pictures: shrunk by ``step`` (``thumb_step``: output volume), sent no wider than their box (``show``, ``thumb``).
     """
 
     default_size = 256
@@ -79,7 +78,7 @@ class ChannelExplorer(CourseWidget):
         if not 0 <= selected < n_filters:
             raise ValueError(f"selected must be a filter index below n_filters={n_filters}, got {selected}")
         super().__init__()
-        self.size = int(size)
+        self.size, self.show, self.thumb = int(size), int(show), int(thumb)
         self.step = display_step(self.size, show)
         self.thumb_step = display_step(self.size, thumb)
         # filter bank: for each filter, the preset name used by each channel
@@ -116,13 +115,13 @@ class ChannelExplorer(CourseWidget):
         self.kernel_view = [widgets.HTML() for _ in CHANNELS]
 
     def _build_pictures(self) -> None:
-        big = widgets.Layout(width="180px")
+        big = widgets.Layout(width=f"{self.show}px")
         self.input_image = widgets.Image(format="png", layout=big)
         self.channel_images = [widgets.Image(format="png", layout=big) for _ in CHANNELS]
         self.response_images = [widgets.Image(format="png", layout=big) for _ in CHANNELS]
         self.sum_image = widgets.Image(format="png", layout=big)
         self.sum_label = _label("")
-        self.output_images = [widgets.Image(format="png", layout=widgets.Layout(width="100px"))
+        self.output_images = [widgets.Image(format="png", layout=widgets.Layout(width=f"{self.thumb}px"))
                               for _ in range(MAX_FILTERS)]
         self.output_labels = [_label(f"out {k + 1}") for k in range(MAX_FILTERS)]
         self.output_boxes = [widgets.VBox([img, lab], layout=widgets.Layout(align_items="center"))
@@ -177,8 +176,8 @@ class ChannelExplorer(CourseWidget):
         if name not in self._photos:
             image = sample_image(name, gray=False, size=self.size)   # (H, W, 3) float64
             channels = np.ascontiguousarray(image.transpose(2, 0, 1), dtype=np.float32)
-            small = shrink(image, self.step, "clip")
-            pictures = [png_bytes(p, photo=True) for p in (small, *(small[:, :, c:c + 1] * TINTS[c] for c in range(3)))]
+            small = fit_width(to_uint8(shrink(image, self.step, "clip")), self.show)
+            pictures = [png_bytes(p, photo=True) for p in (small, *(small * TINTS[c] for c in range(3)))]
             self._photos[name] = (image, channels, pictures, {}, {})
         # the responses already computed for this photo stay cached: switching back costs nothing
         self.image, self._x, pictures, self._cache, self._shown = self._photos[name]
@@ -219,24 +218,25 @@ class ChannelExplorer(CourseWidget):
         with self.sync_after(words):
             for c in range(3):
                 name = self.bank[k][c]
-                self.response_images[c].value = self._picture((c, name), self._cache[(c, name)], [name], self.step)
+                self.response_images[c].value = self._picture((c, name), self._cache[(c, name)], [name])
                 self.kernel_view[c].value = _kernel_html(W[k, c])
-            self.sum_image.value = self._picture((*self.bank[k], self.step), self.outputs[k], self.bank[k], self.step)
+            self.sum_image.value = self._picture(tuple(self.bank[k]), self.outputs[k], self.bank[k])
             self.sum_label.value = ("<div style='text-align:center;font-size:12px'>"
                                     f"<b>sum = output map {k + 1}</b></div>")
             for j in range(n):
-                self.output_images[j].value = self._picture((*self.bank[j], self.thumb_step), self.outputs[j],
-                                                            self.bank[j], self.thumb_step)
+                self.output_images[j].value = self._picture(tuple(self.bank[j]), self.outputs[j], self.bank[j], True)
                 self.output_images[j].layout.border = "3px solid #d62728" if j == k else "3px solid transparent"
             self.output_row.children = tuple(self.output_boxes[:n])
 
-    def _picture(self, key: tuple, array: np.ndarray, names: list[str], step: int) -> bytes:
-        """``picture`` of a response or map made with the kernels ``names``, encoded once per photo and ``key``
-        (at most 256 kept): an update encodes only the pictures it changes."""
+    def _picture(self, key: tuple, array: np.ndarray, names: list[str], thumb: bool = False) -> bytes:
+        """``picture`` of a response or map made with the kernels ``names`` (``thumb``: in the output volume),
+        encoded once per photo, ``key`` and ``thumb`` (256 kept): an update encodes only the pictures it changes."""
+        key = (*key, thumb)
         if key not in self._shown:
             if len(self._shown) >= 256:
                 self._shown.clear()
-            self._shown[key] = picture(array, [PRESETS[name].sum() for name in names], step)
+            step, width = (self.thumb_step, self.thumb) if thumb else (self.step, self.show)
+            self._shown[key] = picture(array, [PRESETS[name].sum() for name in names], step, width)
         return self._shown[key]
 
     def describe(self) -> str:

@@ -108,6 +108,17 @@ def display_step(size: int, target: int) -> int:
     return max(1, round(int(size) / int(target)))
 
 
+def fit_width(pixels: np.ndarray, width: int) -> np.ndarray:
+    """uint8 (H, W) or (H, W, 3) ``pixels`` at most ``width`` wide: a wider picture is reduced (its height in
+    proportion) by averaging the area each new pixel covers, as a browser shrinks it into a box that wide. A
+    picture sent at the size its box shows it costs fewer bytes to send and decode, and looks the same."""
+    h, w = pixels.shape[:2]
+    if w <= width:
+        return pixels
+    size = (int(width), max(1, round(h * width / w)))
+    return np.asarray(Image.fromarray(pixels).resize(size, Image.Resampling.BOX))
+
+
 def upscale(img: np.ndarray, factor: int) -> np.ndarray:
     """Each pixel of an (H, W) or (H, W, C) image becomes a ``factor`` x ``factor`` block."""
     if factor == 1:

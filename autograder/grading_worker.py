@@ -6,7 +6,7 @@ Three ways in, one setup (:func:`prepare`):
 * ``cnn-grade worker ADDRESS`` (:func:`worker_main`) checks the sandbox, then runs ``dask worker`` with
   this module as its preload;
 * ``dask worker ADDRESS --preload autograder.grading_worker [--no-isolation]``;
-* the embedded cluster of ``cnn-grade grade`` registers :class:`GradingWorker` as a worker plugin.
+* the embedded cluster of ``cnn-grade grade`` gives its workers :class:`GradingWorker` as a worker plugin.
 
 A plain ``dask worker`` without the preload still grades: the first task prepares its process.
 """

@@ -138,7 +138,11 @@ class Opening:
 
     def pool(self) -> DaskPool | ProcessPool:
         """The open pool; the opener's exception (e.g. :class:`PoolError`) if it failed."""
-        self._thread.join()
+        try:
+            self._thread.join()
+        except BaseException:   # Ctrl-C while waiting: no cluster left behind
+            self.discard()
+            raise
         if self._error is not None:
             raise self._error
         return self._pool

@@ -123,7 +123,7 @@ class ProcessPool:
 
 class Opening:
     """A pool opened in a background thread, so that its processes start while the coordinator gets ready
-    (settings, gradebook, plan); :meth:`pool` waits for it, :meth:`discard` closes it unused."""
+    (settings, gradebook check); :meth:`pool` waits for it, :meth:`discard` closes it unused."""
 
     def __init__(self, open_pool: Callable[[], DaskPool | ProcessPool]) -> None:
         self._open, self._pool, self._error = open_pool, None, None

@@ -158,30 +158,35 @@ def check_timestamps(course: Path, assignment: str, todo: list) -> tuple[list, l
 
 
 def cmd_grade(args) -> int:
-    from sqlalchemy.engine import make_url
-
-    from autograder.gradebook_io import known_notebooks
+    from autograder.grading_pool import Opening
     from autograder.sandbox.isolation import isolation_allowed
 
     course, assignment = args.course_path, args.assignment
     if not args.scheduler and not isolation_allowed(args):
         return 2
-    settings = course_settings(course, args.db)
-    limits = limits_from(args, settings.config)      # a wrong limit stops the command before anything starts
-    shown = make_url(settings.db_url).render_as_string(hide_password=True)
-    log.debug("course %s, assignment %s, gradebook %s, limits %s", course, assignment, shown, limits)
-    if not known_notebooks(settings.db_url, assignment, settings.course_id):
-        print(f"error: {assignment} is not in the gradebook ({shown}); run `nbgrader generate_assignment "
-              f"{assignment}` (make release) first", file=sys.stderr)
-        return 2
     todo, skipped = plan(course, assignment, args.student, args.force)
-    todo, bad = check_timestamps(course, assignment, todo)
+    hide = [str(p) for p in secret_paths(course)]
+    log.debug("course %s: %d to grade, %d already graded", course, len(todo), skipped)
+    # the pool's processes start (or the cluster is reached) while this thread reads the settings and the gradebook
+    opening = Opening(partial(open_pool, args, hide)) if todo else None
+    missing, ok = None, False
+    try:
+        todo, bad = check_timestamps(course, assignment, todo)
+        settings = course_settings(course, args.db)
+        limits = limits_from(args, settings.config)  # a wrong limit stops the command before anything is graded
+        missing = not_in_gradebook(settings, assignment, limits)
+        ok = missing is None and bool(todo)
+    finally:
+        if opening is not None and not ok:
+            opening.discard()
+    if missing:
+        print(missing, file=sys.stderr)
+        return 2
     if not todo:
         print(f"{assignment}: 0 to grade, {skipped} already graded", *bad, sep="\n")
         return 0
-    hide = [str(p) for p in secret_paths(course)]
     try:
-        pool = open_pool(args, hide)
+        pool = opening.pool()
     except PoolError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -200,6 +205,20 @@ def cmd_grade(args) -> int:
     if bad:
         print(*bad, sep="\n")
     return 1 if any("_error" in results for _, results in summary) else 0
+
+
+def not_in_gradebook(settings, assignment: str, limits: Limits) -> str | None:
+    """The error to show when ``assignment`` is not in the gradebook (it must be released first), else None."""
+    from sqlalchemy.engine import make_url
+
+    from autograder.gradebook_io import known_notebooks
+
+    shown = make_url(settings.db_url).render_as_string(hide_password=True)
+    log.debug("assignment %s, gradebook %s, limits %s", assignment, shown, limits)
+    if known_notebooks(settings.db_url, assignment, settings.course_id):
+        return None
+    return (f"error: {assignment} is not in the gradebook ({shown}); run `nbgrader generate_assignment "
+            f"{assignment}` (make release) first")
 
 
 def run_batch(args, pool, settings, todo: list, hide: list[str], limits: Limits) -> list[tuple[str, dict]]:

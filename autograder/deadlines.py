@@ -15,14 +15,14 @@ from traitlets.config import Config
 
 def read_timestamp(submission_dir: Path) -> datetime.datetime | None:
     """The submission's ``timestamp.txt`` as nbgrader reads it (None when absent or empty)."""
-    from nbgrader.utils import parse_utc
-
     path = submission_dir / "timestamp.txt"
     if not path.exists():
         return None
     text = path.read_text().strip()
     if not text:
         return None
+    from nbgrader.utils import parse_utc  # only now: importing nbgrader takes about a second
+
     try:
         return parse_utc(text)
     except ValueError:

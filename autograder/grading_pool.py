@@ -14,6 +14,7 @@ import asyncio
 import concurrent.futures as cf
 import logging
 import multiprocessing
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 
@@ -120,6 +121,38 @@ class ProcessPool:
         self.executor.shutdown(cancel_futures=True)
 
 
+class Opening:
+    """A pool opened in a background thread, so that its processes start while the coordinator gets ready
+    (settings, gradebook check); :meth:`pool` waits for it, :meth:`discard` closes it unused."""
+
+    def __init__(self, open_pool: Callable[[], DaskPool | ProcessPool]) -> None:
+        self._open, self._pool, self._error = open_pool, None, None
+        self._thread = threading.Thread(target=self._run, name="cnn-grade-open-pool", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._pool = self._open()
+        except BaseException as exc:  # noqa: BLE001 - raised again in the coordinator's thread by pool()
+            self._error = exc
+
+    def pool(self) -> DaskPool | ProcessPool:
+        """The open pool; the opener's exception (e.g. :class:`PoolError`) if it failed."""
+        try:
+            self._thread.join()
+        except BaseException:   # Ctrl-C while waiting: no cluster left behind
+            self.discard()
+            raise
+        if self._error is not None:
+            raise self._error
+        return self._pool
+
+    def discard(self) -> None:
+        self._thread.join()
+        if self._pool is not None:
+            self._pool.close()
+
+
 def _start_local(threads: int, extra_hide: list[str]) -> None:
     """A local pool process ends when the grader is killed (Linux), so a rerun never races old ones."""
     from autograder.grading_worker import prepare
@@ -137,11 +170,14 @@ def embedded_cluster(jobs: int, threads: int, extra_hide: list[str]) -> DaskPool
     from autograder.grading_worker import GradingWorker
 
     log.debug("starting an embedded Dask cluster: %d grading processes of %d torch threads", jobs, threads)
+    # the plugin goes to each worker process with its arguments (a restarted one too): it prepares the process
+    # before the worker joins the scheduler, with no registration round trip after the start
+    plugin = GradingWorker(False, threads, extra_hide)
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
         cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None, memory_limit=0, silence_logs=logging.ERROR)
+                               dashboard_address=None, memory_limit=0, silence_logs=logging.ERROR,
+                               plugins=(plugin,))
     client = Client(cluster, set_as_default=False)
-    client.register_plugin(GradingWorker(False, threads, extra_hide))
     log.debug("embedded cluster ready at %s", cluster.scheduler_address)
     return DaskPool(client, cluster, f"embedded cluster, {jobs} processes")
 

@@ -6,13 +6,14 @@ Three ways in, one setup (:func:`prepare`):
 * ``cnn-grade worker ADDRESS`` (:func:`worker_main`) checks the sandbox, then runs ``dask worker`` with
   this module as its preload;
 * ``dask worker ADDRESS --preload autograder.grading_worker [--no-isolation]``;
-* the embedded cluster of ``cnn-grade grade`` registers :class:`GradingWorker` as a worker plugin.
+* the embedded cluster of ``cnn-grade grade`` gives its workers :class:`GradingWorker` as a worker plugin.
 
 A plain ``dask worker`` without the preload still grades: the first task prepares its process.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import sys
@@ -67,6 +68,9 @@ class WorkerState:
 
 
 _STATE: WorkerState | None = None
+#: what a grading process's first task would import (nbgrader, for its cell checksums, alone takes about a
+#: second): imported while the process starts, so that a running cluster's workers are warm for a first command
+WARM_MODULES = ("autograder.grading_task", "autograder.diagnosis", "nbgrader.utils", "numpy.random")
 
 
 def prepare(no_isolation: bool = False, threads: int | None = None, local_directory: str | None = None,
@@ -92,6 +96,8 @@ def prepare(no_isolation: bool = False, threads: int | None = None, local_direct
         import torch
 
         torch.set_num_threads(threads)
+        for module in WARM_MODULES:
+            importlib.import_module(module)
         root = Path(tempfile.mkdtemp(prefix=f"cnn-grade-tasks-{os.getpid()}-"))
         hide = [root, *local_secrets()]
         if local_directory and Path(local_directory).exists():

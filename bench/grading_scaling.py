@@ -131,9 +131,13 @@ def scaling_and_pool(work: Path, assignment: str, n: int, repeat: int) -> dict:
     course = work / "scaling"
     make_course(course, assignment, n)
     one, t1 = median_of(repeat, lambda: cnn_grade(course, assignment, "--jobs", "1"))
-    two, t2 = median_of(repeat, lambda: cnn_grade(course, assignment, "--jobs", "2"))
-    busy, coord = marker_seconds(course, assignment)
-    old, t3 = median_of(repeat, lambda: cnn_grade(course, assignment, "--jobs", "2", "--pool", "local-processes"))
+    # Dask and the old pool alternate, round by round, so that a drift in the machine's speed falls on both
+    t2, t3 = [], []
+    for _ in range(repeat):
+        t2.append(cnn_grade(course, assignment, "--jobs", "2"))
+        busy, coord = marker_seconds(course, assignment)
+        t3.append(cnn_grade(course, assignment, "--jobs", "2", "--pool", "local-processes"))
+    two, old = statistics.median(t2), statistics.median(t3)
     print(f"\n1. scaling, {assignment} x {n} (embedded Dask; medians of {repeat}):")
     print(f"   1 process {one:6.1f} s {fmt(t1)}   2 processes {two:6.1f} s {fmt(t2)}   speed-up {one / two:4.2f}x")
     print("\n2. Dask against the old pool (2 processes, each started by the command):")

@@ -24,7 +24,7 @@ def source_notebook(assignment: str) -> Path:
 
 
 # test_misconceptions.py checks every catalogued mistake and alternative twice: in-process against the source
-# notebook (seconds for the whole catalogue: the quick subset's check) and through cnn-grade in sandboxes (the
+# notebook (the quick subset's check: no sandbox, no kernel) and through cnn-grade in sandboxes (the
 # real grading path, marked slow). What the fast check asserts (the mistake loses points on its function's
 # tests; the alternative loses none) the slow one asserts too, through the path students are graded by, so a run
 # that selects both keeps only the slow one for each entry and reports the fast one as deselected.
@@ -43,4 +43,5 @@ def pytest_collection_modifyitems(config, items) -> None:
                and any((slow, item.callspec.id) in selected for slow in STAND_INS[item.originalname])]
     if covered:
         config.hook.pytest_deselected(items=covered)
-        items[:] = [item for item in items if item not in set(covered)]
+        dropped = {id(item) for item in covered}
+        items[:] = [item for item in items if id(item) not in dropped]

@@ -174,7 +174,8 @@ def cmd_grade(args) -> int:
         todo, bad = check_timestamps(course, assignment, todo)
         settings = course_settings(course, args.db)
         limits = limits_from(args, settings.config)  # a wrong limit stops the command before anything is graded
-        missing = not_in_gradebook(settings, assignment, limits)
+        log.debug("limits %s", limits)
+        missing = not_in_gradebook(settings, assignment)
         ok = missing is None and bool(todo)
     finally:
         if opening is not None and not ok:
@@ -207,14 +208,14 @@ def cmd_grade(args) -> int:
     return 1 if any("_error" in results for _, results in summary) else 0
 
 
-def not_in_gradebook(settings, assignment: str, limits: Limits) -> str | None:
+def not_in_gradebook(settings, assignment: str) -> str | None:
     """The error to show when ``assignment`` is not in the gradebook (it must be released first), else None."""
     from sqlalchemy.engine import make_url
 
     from autograder.gradebook_io import known_notebooks
 
     shown = make_url(settings.db_url).render_as_string(hide_password=True)
-    log.debug("assignment %s, gradebook %s, limits %s", assignment, shown, limits)
+    log.debug("assignment %s, gradebook %s", assignment, shown)
     if known_notebooks(settings.db_url, assignment, settings.course_id):
         return None
     return (f"error: {assignment} is not in the gradebook ({shown}); run `nbgrader generate_assignment "

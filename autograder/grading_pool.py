@@ -162,6 +162,32 @@ def _start_local(threads: int, extra_hide: list[str]) -> None:
     prepare(False, threads, None, extra_hide)
 
 
+#: Dask settings of the embedded cluster. Its workers are forked from a forkserver that imported distributed,
+#: torch and the grader once (spawned workers each import them again: about 2 s of CPU per worker on a machine
+#: whose cores grade); they run with the grader's own environment (Dask's nanny would set
+#: ``MALLOC_TRIM_THRESHOLD_`` and one-thread OpenMP variables, which the old pool never had); and without Dask's
+#: statistical profiler, which samples every task's stack every 10 ms for a dashboard the embedded cluster has not.
+EMBEDDED_CONFIG = {
+    "distributed.scheduler.allowed-failures": 1,
+    "distributed.worker.multiprocessing-method": "forkserver",
+    "distributed.nanny.pre-spawn-environ": {},
+    "distributed.worker.profile.enabled": False,
+}
+#: what the forkserver imports before it forks a worker
+FORKSERVER_PRELOAD = ("distributed", "torch", "autograder.grading_worker")
+
+
+def _preload_forkserver() -> None:
+    """Make the forkserver import what every worker needs. Nothing runs in it (no torch thread pool a fork
+    could inherit), so a fork of it is as clean as a spawn. Called after Dask's own ``get_mp_context``, which
+    sets its preload list only once per process."""
+    from distributed.utils import get_mp_context
+
+    from autograder.grading_worker import WARM_MODULES
+
+    get_mp_context().set_forkserver_preload([*FORKSERVER_PRELOAD, *WARM_MODULES])
+
+
 def embedded_cluster(jobs: int, threads: int, extra_hide: list[str]) -> DaskPool:
     """A LocalCluster of ``jobs`` single-threaded grading processes on this machine, warm before it returns."""
     import dask
@@ -173,7 +199,8 @@ def embedded_cluster(jobs: int, threads: int, extra_hide: list[str]) -> DaskPool
     # the plugin goes to each worker process with its arguments (a restarted one too): it prepares the process
     # before the worker joins the scheduler, with no registration round trip after the start
     plugin = GradingWorker(False, threads, extra_hide)
-    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+    with dask.config.set(EMBEDDED_CONFIG):
+        _preload_forkserver()
         cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
                                dashboard_address=None, memory_limit=0, silence_logs=logging.ERROR,
                                plugins=(plugin,))

@@ -18,7 +18,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 
-from autograder.grading_task import grade_payload
+from autograder.grading_task import WARM_MODULES, grade_payload
 
 Job = tuple[str, Callable[[], dict]]
 log = logging.getLogger(__name__)
@@ -177,30 +177,30 @@ EMBEDDED_CONFIG = {
 FORKSERVER_PRELOAD = ("distributed", "torch", "autograder.grading_worker")
 
 
-def _preload_forkserver() -> None:
-    """Make the forkserver import what every worker needs. Nothing runs in it (no torch thread pool a fork
-    could inherit), so a fork of it is as clean as a spawn. Called after Dask's own ``get_mp_context``, which
-    sets its preload list only once per process."""
-    from distributed.utils import get_mp_context
+def _start_forkserver() -> None:
+    """Start the forkserver the embedded workers are forked from, importing what every worker needs, before
+    this process imports distributed itself: the two imports overlap. Nothing runs in the forkserver (no torch
+    thread pool a fork could inherit), so a fork of it is as clean as a spawn. Dask's ``get_mp_context`` later
+    sets its own preload list, which a running forkserver ignores."""
+    from multiprocessing import forkserver
 
-    from autograder.grading_worker import WARM_MODULES
-
-    get_mp_context().set_forkserver_preload([*FORKSERVER_PRELOAD, *WARM_MODULES])
+    multiprocessing.get_context("forkserver").set_forkserver_preload([*FORKSERVER_PRELOAD, *WARM_MODULES])
+    forkserver.ensure_running()
 
 
 def embedded_cluster(jobs: int, threads: int, extra_hide: list[str]) -> DaskPool:
     """A LocalCluster of ``jobs`` single-threaded grading processes on this machine, warm before it returns."""
+    log.debug("starting an embedded Dask cluster: %d grading processes of %d torch threads", jobs, threads)
+    _start_forkserver()
     import dask
     from distributed import Client, LocalCluster
 
     from autograder.grading_worker import GradingWorker
 
-    log.debug("starting an embedded Dask cluster: %d grading processes of %d torch threads", jobs, threads)
     # the plugin goes to each worker process with its arguments (a restarted one too): it prepares the process
     # before the worker joins the scheduler, with no registration round trip after the start
     plugin = GradingWorker(False, threads, extra_hide)
     with dask.config.set(EMBEDDED_CONFIG):
-        _preload_forkserver()
         cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
                                dashboard_address=None, memory_limit=0, silence_logs=logging.ERROR,
                                plugins=(plugin,))

@@ -21,6 +21,10 @@ from autograder.pipeline import NotebookResult, Status, TestResult, grade_notebo
 from autograder.sandbox import Limits
 from autograder.settings import MAX_NOTEBOOK_BYTES
 
+#: what a grading process's first task would import (nbgrader, for its cell checksums, alone takes about a
+#: second): imported while the process starts, so that a running cluster's workers are warm for a first command
+WARM_MODULES = ("autograder.grading_task", "autograder.diagnosis", "nbgrader.utils", "numpy.random")
+
 
 def make_payload(course: Path, assignment: str, student: str, limits: Limits, hide: list[Path],
                  no_isolation: bool) -> dict:

@@ -24,6 +24,7 @@ from pathlib import Path
 import click
 from distributed.diagnostics.plugin import WorkerPlugin
 
+from autograder.grading_task import WARM_MODULES
 from autograder.hidden_paths import local_secrets
 from autograder.sandbox import allow_no_isolation, isolation, warm_up
 from autograder.sandbox.settings import DEBUG_ENV
@@ -68,9 +69,6 @@ class WorkerState:
 
 
 _STATE: WorkerState | None = None
-#: what a grading process's first task would import (nbgrader, for its cell checksums, alone takes about a
-#: second): imported while the process starts, so that a running cluster's workers are warm for a first command
-WARM_MODULES = ("autograder.grading_task", "autograder.diagnosis", "nbgrader.utils", "numpy.random")
 
 
 def prepare(no_isolation: bool = False, threads: int | None = None, local_directory: str | None = None,

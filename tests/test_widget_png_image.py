@@ -1,4 +1,4 @@
-"""PngImage (course/widgets/png_image.py): PNG bytes in Python, a data: URL on the wire, the same picture."""
+"""PngImage (course/widgets/base.py): PNG bytes in Python, a data: URL on the wire, the same picture."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from ipywidgets.widgets.widget import _remove_buffers
 from traitlets import TraitError
 
+from course.widgets.base import PREFIX, PngImage, png_to_url, url_to_png
 from course.widgets.channel_explorer import ChannelExplorer
-from course.widgets.png_image import PREFIX, PngImage, png_to_url, url_to_png
 from course.widgets.render import decode_png, png_bytes
 
 

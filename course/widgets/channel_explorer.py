@@ -15,8 +15,7 @@ from course.images import sample_image
 from course.kernels import CHANNEL_KERNELS, COLOUR_FILTERS
 from course.torch_reference import torch_filter_bank
 from course.widgets import actions
-from course.widgets.base import CourseWidget
-from course.widgets.png_image import PngImage
+from course.widgets.base import CourseWidget, PngImage
 from course.widgets.render import display_mode, display_step, fit_width, png_bytes, shrink, to_uint8
 
 CHANNELS = ("R", "G", "B")

@@ -1,4 +1,5 @@
-"""The base of every course widget: a timed update, one way to show errors, a re-entrancy guard.
+"""The base of every course widget: a timed update, one way to show errors, a re-entrancy guard, pictures
+sent as data: URLs (:class:`PngImage`).
 
 A widget subclasses :class:`CourseWidget`, builds its controls after ``super().__init__()``, sets
 ``self.children`` and calls ``self.update()``. It implements :meth:`~CourseWidget.render` (compute and draw the
@@ -26,6 +27,7 @@ Scripted interactions for tests and benchmarks are :mod:`course.widgets.actions`
 
 from __future__ import annotations
 
+import base64
 import html
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -33,6 +35,8 @@ from contextlib import ExitStack, contextmanager
 from typing import Any, ClassVar
 
 import ipywidgets as widgets
+from ipywidgets.widgets.trait_types import CByteMemoryView
+from traitlets import Unicode
 
 ERROR_COLOUR = "#b00"
 OK_COLOUR = "#070"
@@ -170,3 +174,41 @@ class CourseWidget(widgets.VBox):
             for control in controls:
                 stack.enter_context(control.hold_sync())
             yield
+
+
+# ---- pictures ------------------------------------------------------------------------------------------
+PREFIX = b"data:image/png;base64,"
+
+
+def png_to_url(value: bytes | memoryview, _widget: widgets.Widget | None = None) -> memoryview:
+    """PNG bytes -> the bytes of their ``data:`` URL (what the browser receives); no bytes -> no URL."""
+    data = bytes(value)
+    return memoryview(PREFIX + base64.b64encode(data) if data else b"")
+
+
+def url_to_png(value: bytes | memoryview, _widget: widgets.Widget | None = None) -> bytes:
+    """The inverse of :func:`png_to_url` (bytes that are not such a URL are kept as they are)."""
+    data = bytes(value)
+    return base64.b64decode(data[len(PREFIX):]) if data.startswith(PREFIX) else data
+
+
+def _as_url(_format: str, _widget: widgets.Widget) -> str:
+    return "url"
+
+
+class PngImage(widgets.Image):
+    """An ``Image`` of PNG bytes that reaches the browser as a ``data:`` URL instead of a blob.
+
+    In Python it is an ``Image`` like any other: ``value`` holds the PNG bytes, ``format`` is ``"png"``. Only
+    what is sent differs: the bytes of ``data:image/png;base64,...`` with format ``"url"``, which ipywidgets'
+    image view puts straight into the ``<img>``'s ``src``: the page shows the same picture. For PNG bytes the
+    view makes a ``Blob`` and a blob URL (two synchronous calls from the page to Chromium's browser process,
+    0.5-2 ms each on the loaded 2-core machine) and the ``<img>`` fetches the blob back from that process; a
+    widget that redraws several pictures per change pays it for each, on the page's one thread, before the
+    next picture's message is handled (bench/RESULTS.md, section 4b).
+    """
+
+    value = CByteMemoryView(help="The PNG bytes of the picture.").tag(sync=True, to_json=png_to_url,
+                                                                      from_json=url_to_png)
+    format = Unicode("png", read_only=True, help="Always png (sent as 'url': the value is a data URL).").tag(
+        sync=True, to_json=_as_url)

@@ -15,7 +15,7 @@ from course.images import sample_image
 from course.kernels import CHANNEL_KERNELS, COLOUR_FILTERS
 from course.torch_reference import torch_filter_bank
 from course.widgets import actions
-from course.widgets.base import CourseWidget
+from course.widgets.base import CourseWidget, PngImage
 from course.widgets.render import display_mode, display_step, fit_width, png_bytes, shrink, to_uint8
 
 CHANNELS = ("R", "G", "B")
@@ -116,12 +116,12 @@ class ChannelExplorer(CourseWidget):
 
     def _build_pictures(self) -> None:
         big = widgets.Layout(width=f"{self.show}px")
-        self.input_image = widgets.Image(format="png", layout=big)
-        self.channel_images = [widgets.Image(format="png", layout=big) for _ in CHANNELS]
-        self.response_images = [widgets.Image(format="png", layout=big) for _ in CHANNELS]
-        self.sum_image = widgets.Image(format="png", layout=big)
+        self.input_image = PngImage(layout=big)
+        self.channel_images = [PngImage(layout=big) for _ in CHANNELS]
+        self.response_images = [PngImage(layout=big) for _ in CHANNELS]
+        self.sum_image = PngImage(layout=big)
         self.sum_label = _label("")
-        self.output_images = [widgets.Image(format="png", layout=widgets.Layout(width=f"{self.thumb}px"))
+        self.output_images = [PngImage(layout=widgets.Layout(width=f"{self.thumb}px"))
                               for _ in range(MAX_FILTERS)]
         self.output_labels = [_label(f"out {k + 1}") for k in range(MAX_FILTERS)]
         self.output_boxes = [widgets.VBox([img, lab], layout=widgets.Layout(align_items="center"))

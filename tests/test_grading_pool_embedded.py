@@ -11,7 +11,7 @@ import pytest
 from autograder.grading_pool import FORKSERVER_PRELOAD, embedded_cluster
 
 
-def _facts(dask_worker=None) -> dict:
+def _facts(dask_worker) -> dict:      # Dask passes the worker to a function with this parameter
     import dask
     import psutil
 
